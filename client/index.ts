@@ -1,0 +1,9 @@
+export * from './types';
+export { XClient, isAlreadySubscribed, unwrapData } from './x-client';
+export type { XClientOptions, ReplayRequest, UserRef, WebhookRef } from './x-client';
+export { XApiError, hintFor } from './errors';
+export { RateGate, parseRateLimit } from './rate-limits';
+export { normaliseBaseUrl, DEFAULT_BASE_URL } from './base-url';
+export { checkReplayWindow, formatReplayDate, parseReplayDate } from './replay-window';
+export { crcResponse, signWebhookPayload, verifyWebhookSignature, isPlausibleCrcToken, SIGNATURE_HEADER } from './webhook-signature';
+export { parseJsonLossless } from './lossless-json';

@@ -11,9 +11,12 @@ describe('parseJsonLossless', () => {
 	});
 
 	it('leaves safe numbers, decimals and strings alone', () => {
-		expect(
-			parseJsonLossless('{"a":9007199254740991,"b":1.5e3,"c":"1460000000000000001","d":12345678901234567.5}'),
-		).toEqual({ a: 9007199254740991, b: 1500, c: '1460000000000000001', d: 12345678901234567.5 });
+		expect(parseJsonLossless('{"a":9007199254740991,"b":1.5e3,"c":"1460000000000000001","d":1234567890123456.5}')).toEqual({
+			a: 9007199254740991,
+			b: 1500,
+			c: '1460000000000000001',
+			d: 1234567890123456.5,
+		});
 	});
 
 	it('does not touch digit runs inside strings, including escaped quotes', () => {

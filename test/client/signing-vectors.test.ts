@@ -15,7 +15,8 @@ describe('OAuth 1.0a HMAC-SHA1', () => {
 		);
 		const request = { url: `${v.base_url}?include_entities=true`, method: v.method, data: { status: params.status } };
 		const data = oauth.authorize(request, { key: params.oauth_token, secret: v.token_secret });
-		const { oauth_signature: _signature, ...unsigned } = data;
+		const unsigned = { ...data } as Partial<typeof data>;
+		delete unsigned.oauth_signature;
 		expect(oauth.getParameterString(request, unsigned as typeof data)).toBe(v.expected_parameter_string);
 		expect(oauth.getBaseString(request, unsigned as typeof data)).toBe(v.expected_signature_base_string);
 		expect(oauth.getSigningKey(v.token_secret)).toBe(v.expected_signing_key);

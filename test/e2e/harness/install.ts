@@ -35,7 +35,11 @@ export function ensureN8n(): Promise<N8nInstall> {
 
 function runEnsureScript(): Promise<N8nInstall> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [ENSURE_SCRIPT, '--json'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+		// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- test harness: it runs n8n and npm, it is no node code
+		const child = spawn(process.execPath, [ENSURE_SCRIPT, '--json'], {
+			cwd: REPO_ROOT,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -47,7 +51,9 @@ function runEnsureScript(): Promise<N8nInstall> {
 		child.on('error', reject);
 		child.on('close', (code) => {
 			if (code !== 0) {
-				reject(new Error(`scripts/ensure-n8n.js failed (exit ${String(code)}):\n${stderr.slice(-4000)}`));
+				reject(
+					new Error(`scripts/ensure-n8n.js failed (exit ${String(code)}):\n${stderr.slice(-4000)}`),
+				);
 				return;
 			}
 			try {

@@ -1,0 +1,124 @@
+/**
+ * The admin namespace `/_sim/...`, for the CLI (`emit`) and tests in other processes. Reachable
+ * only from loopback, and only with a loopback Host header (a web page cannot reach it through
+ * DNS rebinding). It exposes the simulator's own fake credentials (GET /_sim/users) on purpose:
+ * tests write token CSVs from it.
+ *
+ * - GET  /_sim/state                 webhooks, subscriptions, counters
+ * - GET  /_sim/users                 users with their (fake) tokens
+ * - POST /_sim/emit                  {kind, count?, forUserId?, fromUserId?, webhookId?, duplicate?}
+ * - POST /_sim/deliver               {payload, webhookId?, duplicate?}
+ * - POST /_sim/crc                   {webhookId}: the hourly CRC, now
+ * - POST /_sim/revoke                {userId}
+ */
+import type { IncomingMessage } from 'node:http';
+
+import type { EmitOptions, EmitResult } from './emit';
+import { EMIT_KINDS, isEmitKind, type EmitKind } from './events';
+import type { DeliveryRecord } from './context';
+import type { Reply } from './responses';
+import type { AdminHandler } from './server';
+
+export interface AdminApi {
+	state: () => unknown;
+	users: () => unknown;
+	emit: (kind: EmitKind, opts: EmitOptions) => Promise<EmitResult>;
+	deliver: (
+		payload: unknown,
+		opts: { webhookId?: string; duplicate?: number },
+	) => Promise<DeliveryRecord[]>;
+	runCrc: (webhookId: string) => Promise<{ ok: boolean } | undefined>;
+	revokeUser: (userId: string) => boolean;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+export function isLoopbackRequest(req: IncomingMessage): boolean {
+	if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) return false;
+	const host = (req.headers.host ?? '').toLowerCase();
+	return /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(host);
+}
+
+const err = (status: number, error: string): Reply => ({ status, body: { error } });
+
+const summary = (d: DeliveryRecord) => ({
+	webhookId: d.webhookId,
+	kind: d.kind,
+	delivered: d.delivered,
+	attempts: d.attempts.map((a) => a.status ?? a.error),
+});
+
+function jsonObject(body: Buffer): Record<string, unknown> | undefined {
+	const text = body.toString('utf8').trim();
+	if (!text) return {};
+	try {
+		const v = JSON.parse(text) as unknown;
+		return typeof v === 'object' && v !== null && !Array.isArray(v)
+			? (v as Record<string, unknown>)
+			: undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+const optString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const optNumber = (v: unknown): number | undefined =>
+	typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+
+export function createAdminHandler(api: AdminApi): AdminHandler {
+	return async (req, path, _query, body) => {
+		if (!isLoopbackRequest(req))
+			return err(403, 'the admin endpoint only answers loopback requests');
+		const method = req.method ?? 'GET';
+		if (method === 'GET' && path === '/_sim/state') return { status: 200, body: api.state() };
+		if (method === 'GET' && path === '/_sim/users') return { status: 200, body: api.users() };
+		if (method !== 'POST') return err(404, `unknown admin endpoint ${method} ${path}`);
+		const b = jsonObject(body);
+		if (!b) return err(400, 'body must be a JSON object');
+		switch (path) {
+			case '/_sim/emit': {
+				if (!isEmitKind(b.kind)) return err(400, `kind must be one of ${EMIT_KINDS.join(', ')}`);
+				const r = await api.emit(b.kind, {
+					forUserId: optString(b.forUserId),
+					fromUserId: optString(b.fromUserId),
+					count: optNumber(b.count),
+					webhookId: optString(b.webhookId),
+					duplicate: optNumber(b.duplicate),
+				});
+				return {
+					status: 200,
+					body: {
+						kind: r.kind,
+						forUserId: r.forUserId,
+						fromUserId: r.fromUserId,
+						webhookIds: r.webhookIds,
+						events: r.events,
+						deliveries: r.deliveries.map(summary),
+					},
+				};
+			}
+			case '/_sim/deliver': {
+				if (b.payload === undefined) return err(400, 'payload is required');
+				const recs = await api.deliver(b.payload, {
+					webhookId: optString(b.webhookId),
+					duplicate: optNumber(b.duplicate),
+				});
+				return { status: 200, body: { deliveries: recs.map(summary) } };
+			}
+			case '/_sim/crc': {
+				const id = optString(b.webhookId);
+				if (!id) return err(400, 'webhookId is required');
+				const r = await api.runCrc(id);
+				return r ? { status: 200, body: r } : err(404, `no webhook ${id}`);
+			}
+			case '/_sim/revoke': {
+				const id = optString(b.userId);
+				if (!id) return err(400, 'userId is required');
+				return api.revokeUser(id)
+					? { status: 200, body: { revoked: id } }
+					: err(404, `no user ${id}`);
+			}
+		}
+		return err(404, `unknown admin endpoint ${method} ${path}`);
+	};
+}

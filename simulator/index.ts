@@ -1,0 +1,283 @@
+/**
+ * The X simulator: a local stand-in for X's Account Activity API servers (enterprise v1.1,
+ * premium v1.1, v2) on 127.0.0.1, with real OAuth 1.0a verification, real CRC checks against
+ * webhook URLs, signed deliveries with retries, replay, rate limits and injectable faults.
+ *
+ *   const sim = await startSimulator({ rateLimitWindowSeconds: 2 });
+ *   // point the client at sim.baseUrl with sim.app's credentials …
+ *   await sim.stop();
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { ApiFlavour } from '../client/types';
+import { createAdminHandler } from './admin';
+import type { SimUser, SimUserInput, SimulatorConfig } from './config';
+import { resolveConfig } from './config';
+import type { DeliveryRecord, RequestLogEntry, SimContext } from './context';
+import { deliverTo, deliveryTargets, type DeliverOptions } from './delivery';
+import { emitEvents, type EmitOptions, type EmitResult } from './emit';
+import { EventBuilder, type EmitKind } from './events';
+import { FaultInjector, type FailNextOptions, type HangNextOptions } from './faults';
+import { Lifecycle } from './lifecycle';
+import { NonceStore } from './oauth-verify';
+import { RateLimiter } from './rate-limits';
+import { isoV2 } from './responses';
+import { enterpriseRoutes, premiumRoutes } from './routes-v1';
+import { oauth2Routes } from './routes-oauth2';
+import { accountRoutes } from './routes-account';
+import { v2Routes } from './routes-v2';
+import { createRequestHandler } from './server';
+import { SimState, premiumScope, type ReplayJobRecord } from './state';
+import { revalidate, type CrcResult } from './webhooks';
+
+export type { SimUser, SimUserInput, SimulatorConfig, FaultConfig, SimAppInput } from './config';
+export { ConfigError, generateUsers, loadConfigFile } from './config';
+export type { DeliveryAttempt, DeliveryRecord, RequestLogEntry, AuthKind } from './context';
+export type { DeliverOptions } from './delivery';
+export type { EmitOptions, EmitResult } from './emit';
+export { EMIT_KINDS, EventBuilder, type EmitKind, type Person } from './events';
+export type { FailNextOptions, HangNextOptions } from './faults';
+export { RATE_LIMIT_DEFAULTS, type RateLimitGroup } from './rate-limits';
+export type { ReplayJobRecord } from './state';
+export type { CrcResult } from './webhooks';
+
+/** The app's credentials as an n8n credential / the client wants them. */
+export interface SimulatorApp {
+	consumerKey: string;
+	consumerSecret: string;
+	/** The app owner's token (registers webhooks on v1.1). */
+	accessToken: string;
+	accessTokenSecret: string;
+	bearerToken: string;
+	ownerUserId: string;
+	appId: string;
+	name: string;
+	/** The first premium environment name. */
+	environment: string;
+	/** Every premium environment name. */
+	environments: string[];
+	flavours: ApiFlavour[];
+}
+
+export interface WebhookInfo {
+	id: string;
+	url: string;
+	valid: boolean;
+	createdAt: string;
+	flavour: ApiFlavour;
+	environment?: string;
+	/** Subscribed user ids (premium: the environment's). */
+	subscriptions: string[];
+}
+
+export interface SimulatorStats {
+	/** API requests answered (admin requests excluded). */
+	requests: number;
+	/** 429 answers in total. */
+	rateLimited: number;
+	/** 429 answers per identity ('app' or 'user:<id>'). */
+	rateLimitedByIdentity: Record<string, number>;
+}
+
+export interface Simulator {
+	/** http://127.0.0.1:PORT */
+	readonly baseUrl: string;
+	readonly port: number;
+	readonly app: SimulatorApp;
+	users(): SimUser[];
+	addUser(user: SimUserInput): SimUser;
+	/** The user revokes the app: their token answers 401 code 89; their subscriptions are gone. */
+	revokeUser(userId: string): boolean;
+	/** Removes a subscription behind the client's back (a lost subscription). Scope: webhook id or premium environment name. */
+	dropSubscription(webhookIdOrEnv: string, userId: string): boolean;
+	/** Subscribed user ids of a webhook (premium: of its environment) or of a premium environment name. */
+	subscriptions(webhookIdOrEnv: string): string[];
+	webhooks(): WebhookInfo[];
+	/** X's hourly CRC, now: `valid` follows the outcome. Undefined for an unknown id. */
+	runCrc(webhookId: string): Promise<CrcResult | undefined>;
+	/** POSTs the payload (exact bytes for string/Buffer) to every valid webhook (or one), signed, with retries. */
+	deliver(payload: string | Buffer | object, opts?: DeliverOptions): Promise<DeliveryRecord[]>;
+	/** Builds realistic events and delivers them to the webhooks the user is subscribed on. */
+	emit(kind: EmitKind, opts?: EmitOptions): Promise<EmitResult>;
+	readonly events: EventBuilder;
+	/** The next n API requests (matching pathPattern) answer `status` (default 503). */
+	failNext(n: number, opts?: FailNextOptions): void;
+	/** The next n API requests (matching pathPattern) are never answered. */
+	hangNext(n?: number, opts?: HangNextOptions): void;
+	replayJobs(): ReplayJobRecord[];
+	resetRateLimits(): void;
+	readonly requestLog: RequestLogEntry[];
+	readonly deliveries: DeliveryRecord[];
+	readonly stats: SimulatorStats;
+	/** Resolves when deliveries, retries and replay jobs in flight have finished. */
+	whenIdle(): Promise<void>;
+	/** Closes the server and every socket, cancels timers and outgoing requests. */
+	stop(): Promise<void>;
+}
+
+export async function startSimulator(config: SimulatorConfig = {}): Promise<Simulator> {
+	const resolved = resolveConfig(config);
+	const state = new SimState(resolved.users);
+	const ctx: SimContext = {
+		config: resolved,
+		state,
+		life: new Lifecycle(),
+		limiter: new RateLimiter(resolved.rateLimitWindowSeconds, resolved.rateLimits),
+		nonces: new NonceStore(),
+		faults: new FaultInjector(resolved),
+		deliveries: [],
+		requestLog: [],
+		stats: { requests: 0, rateLimited: 0 },
+		baseUrl: '',
+	};
+	const builder = new EventBuilder({
+		now: resolved.now,
+		appId: resolved.app.appId,
+		appName: resolved.app.name,
+	});
+
+	const owner = state.user(resolved.app.ownerUserId);
+	if (!owner) throw new Error('app owner missing');
+
+	const scopeFor = (webhookIdOrEnv: string): string => {
+		const w = state.webhooks.get(webhookIdOrEnv);
+		if (w) return state.scopeOf(w);
+		return resolved.environments.includes(webhookIdOrEnv)
+			? premiumScope(webhookIdOrEnv)
+			: webhookIdOrEnv;
+	};
+
+	const webhookInfo = (): WebhookInfo[] =>
+		[...state.webhooks.values()].map((w) => ({
+			id: w.id,
+			url: w.url,
+			valid: w.valid,
+			createdAt: isoV2(w.createdAt),
+			flavour: w.flavour,
+			...(w.environment !== undefined ? { environment: w.environment } : {}),
+			subscriptions: [...state.subscribers(state.scopeOf(w))],
+		}));
+
+	const revokeUser = (userId: string): boolean => {
+		const u = state.user(userId);
+		if (!u) return false;
+		u.revoked = true;
+		state.dropUserEverywhere(userId);
+		return true;
+	};
+
+	const runCrc = async (webhookId: string): Promise<CrcResult | undefined> => {
+		const w = state.webhooks.get(webhookId);
+		return w ? revalidate(ctx, w) : undefined;
+	};
+
+	const deliver = (payload: string | Buffer | object, opts: DeliverOptions = {}) =>
+		deliverTo(ctx, deliveryTargets(ctx, opts.webhookId), payload, opts);
+
+	const emit = (kind: EmitKind, opts: EmitOptions = {}) => emitEvents(ctx, builder, kind, opts);
+
+	const stats = (): SimulatorStats => ({
+		requests: ctx.stats.requests,
+		rateLimited: ctx.stats.rateLimited,
+		rateLimitedByIdentity: ctx.limiter.rejectedByIdentity(),
+	});
+
+	const admin = createAdminHandler({
+		state: () => ({
+			baseUrl: ctx.baseUrl,
+			flavours: resolved.flavours,
+			environments: resolved.environments,
+			app: {
+				consumerKey: resolved.app.consumerKey,
+				appId: resolved.app.appId,
+				name: resolved.app.name,
+				ownerUserId: resolved.app.ownerUserId,
+			},
+			users: state.users().length,
+			webhooks: webhookInfo(),
+			replayJobs: [...state.replayJobs.values()],
+			deliveries: ctx.deliveries.length,
+			stats: stats(),
+		}),
+		users: () => ({
+			users: state.users().map((u) => ({
+				id: u.id,
+				screenName: u.screenName,
+				name: u.name,
+				token: u.token,
+				secret: u.secret,
+				revoked: u.revoked,
+				forbidden: u.forbidden,
+			})),
+		}),
+		emit,
+		deliver: (payload, opts) => deliver(payload as object, opts),
+		runCrc: async (id) => {
+			const r = await runCrc(id);
+			return r && { ok: r.ok, ...(r.reason ? { reason: r.reason, detail: r.detail } : {}) };
+		},
+		revokeUser,
+	});
+
+	const routes = [...oauth2Routes(), ...accountRoutes(), ...enterpriseRoutes(), ...premiumRoutes(), ...v2Routes()];
+	const server = http.createServer(createRequestHandler(ctx, routes, admin));
+	server.keepAliveTimeout = 1000;
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(resolved.port, '127.0.0.1', () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
+	const port = (server.address() as AddressInfo).port;
+	ctx.baseUrl = `http://127.0.0.1:${port}`;
+
+	let stopping: Promise<void> | undefined;
+
+	return {
+		baseUrl: ctx.baseUrl,
+		port,
+		app: {
+			consumerKey: resolved.app.consumerKey,
+			consumerSecret: resolved.app.consumerSecret,
+			accessToken: owner.token,
+			accessTokenSecret: owner.secret,
+			bearerToken: resolved.app.bearerToken,
+			ownerUserId: owner.id,
+			appId: resolved.app.appId,
+			name: resolved.app.name,
+			environment: resolved.environments[0] ?? 'dev',
+			environments: [...resolved.environments],
+			flavours: [...resolved.flavours],
+		},
+		users: () => state.users(),
+		addUser: (u) => state.addUser(u),
+		revokeUser,
+		dropSubscription: (scope, userId) => state.subscribers(scopeFor(scope)).delete(userId),
+		subscriptions: (scope) => [...state.subscribers(scopeFor(scope))],
+		webhooks: webhookInfo,
+		runCrc,
+		deliver,
+		emit,
+		events: builder,
+		failNext: (n, opts) => ctx.faults.failNext(n, opts),
+		hangNext: (n = 1, opts) => ctx.faults.hangNext(n, opts),
+		replayJobs: () => [...state.replayJobs.values()],
+		resetRateLimits: () => ctx.limiter.reset(),
+		requestLog: ctx.requestLog,
+		deliveries: ctx.deliveries,
+		get stats() {
+			return stats();
+		},
+		whenIdle: () => ctx.life.whenIdle(),
+		stop: () => {
+			stopping ??= new Promise<void>((resolve) => {
+				ctx.life.stop();
+				server.close(() => resolve());
+				server.closeAllConnections();
+			});
+			return stopping;
+		},
+	};
+}

@@ -231,9 +231,12 @@ export class HttpTransport {
 		return Math.round(cap / 2 + (this.o.random() * cap) / 2);
 	}
 
-	private scrub(text: string): string {
+	/** Removes the app's secrets and the request's own user token secret from text bound for a message. */
+	private scrub(text: string, spec: RequestSpec): string {
 		let out = text;
-		for (const s of this.o.secrets()) if (s && s.length >= 4) out = out.split(s).join('***');
+		const secrets = this.o.secrets();
+		if (spec.auth.kind === 'oauth1') secrets.push(spec.auth.token.secret);
+		for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('***');
 		return out;
 	}
 
@@ -242,7 +245,7 @@ export class HttpTransport {
 		const detail = e?.code ? `${e.code}: ${e.message}` : String(e?.message ?? err);
 		return new XApiError({
 			status: 0,
-			xMessage: this.scrub(`${detail} (${built.url.host})`),
+			xMessage: this.scrub(`${detail} (${built.url.host})`, spec),
 			operation: spec.operation,
 			endpoint: built.endpoint,
 			retryable: true,
@@ -255,7 +258,7 @@ export class HttpTransport {
 
 	xError(spec: RequestSpec, built: { endpoint: string }, res: XResponse): XApiError {
 		const { code, message, reason } = readXError(res.body);
-		const xMessage = this.scrub(message || `HTTP ${res.status}`);
+		const xMessage = this.scrub(message || `HTTP ${res.status}`, spec);
 		return new XApiError({
 			status: res.status,
 			code,

@@ -1,0 +1,210 @@
+/**
+ * The trigger inside a real n8n 2.x: activation registers the webhook with the simulator (a real
+ * CRC round trip to n8n) and subscribes the account; signed events of every kind become
+ * executions with the expected items; forged, unsigned and oracle-derived requests start
+ * nothing; deactivation removes what the node created.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { request } from '../simulator/helpers';
+import { XClient } from '../../client/x-client';
+import { signWebhookPayload, crcResponse } from '../../client/webhook-signature';
+import { startSimulator, type Simulator, type EmitKind } from '../../simulator';
+import {
+	deactivateWorkflow,
+	ensureN8n,
+	importCredential,
+	importWorkflow,
+	listExecutions,
+	nodeOutputItems,
+	prepareUserFolder,
+	publishWorkflow,
+	removeUserFolder,
+	REPO_ROOT,
+	startN8n,
+	waitForExecutions,
+	type RunningN8n,
+} from './harness';
+
+const WORKFLOW_ID = 'xTriggerE2e01';
+const WEBHOOK_ID = 'x-aaa-trigger-e2e';
+const NODE_NAME = 'X Account Activity Trigger';
+const TIMEOUT = 15 * 60 * 1000;
+
+/** What each simulator event kind must become, relative to the subscribed owner. */
+const EXPECTED: Array<[EmitKind, string, string]> = [
+	['mention', 'tweet_create', 'mention'],
+	['reply', 'tweet_create', 'reply'],
+	['retweet', 'tweet_create', 'retweet'],
+	['quote', 'tweet_create', 'quote'],
+	['tweet', 'tweet_create', 'own_tweet'],
+	['like', 'favorite', 'like_received'],
+	['follow', 'follow', 'new_follower'],
+	['unfollow', 'follow', 'unfollow'],
+	['block', 'block', 'block'],
+	['unblock', 'block', 'unblock'],
+	['mute', 'mute', 'mute'],
+	['unmute', 'mute', 'unmute'],
+	['dm', 'direct_message', 'dm_received'],
+	['typing', 'direct_message_indicate_typing', 'typing'],
+	['read', 'direct_message_mark_read', 'read'],
+	['delete', 'tweet_delete', 'tweet_deleted'],
+];
+
+describe('X Account Activity Trigger in a real n8n', () => {
+	let sim: Simulator;
+	let n8n: RunningN8n | undefined;
+	let userFolder: string | undefined;
+	let hookUrl: string;
+
+	beforeAll(async () => {
+		expect(fs.existsSync(path.join(REPO_ROOT, 'dist/nodes/XAccountActivityTrigger/XAccountActivityTrigger.node.js'))).toBe(true); // npm run build first
+		await ensureN8n();
+		sim = await startSimulator();
+		userFolder = await prepareUserFolder();
+		await importCredential(userFolder, {
+			id: 'xSimCred0001',
+			name: 'X simulator',
+			type: 'xAccountActivityApi',
+			data: {
+				apiVersion: 'enterprise',
+				consumerKey: sim.app.consumerKey,
+				consumerSecret: sim.app.consumerSecret,
+				accessToken: sim.app.accessToken,
+				accessTokenSecret: sim.app.accessTokenSecret,
+				bearerToken: '',
+				environment: '',
+				baseUrl: sim.baseUrl,
+			},
+		});
+		await importWorkflow(userFolder, {
+			id: WORKFLOW_ID,
+			name: 'X trigger e2e',
+			nodes: [
+				{
+					id: 'a1b2c3d4-0000-4000-8000-000000000001',
+					name: NODE_NAME,
+					type: 'n8n-nodes-x-account-activity.xAccountActivityTrigger',
+					typeVersion: 2,
+					position: [0, 0],
+					webhookId: WEBHOOK_ID,
+					parameters: { outputMode: 'single', options: {} },
+					credentials: { xAccountActivityApi: { id: 'xSimCred0001', name: 'X simulator' } },
+				},
+			],
+			connections: {},
+			settings: { saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' },
+		});
+		await publishWorkflow(userFolder, WORKFLOW_ID);
+		n8n = await startN8n({ userFolder });
+		hookUrl = n8n.webhookUrl(`${WEBHOOK_ID}/webhook`);
+	}, TIMEOUT);
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await sim?.stop();
+		if (userFolder) removeUserFolder(userFolder);
+	}, 60_000);
+
+	const executions = async () => (await listExecutions(userFolder!, { workflowId: WORKFLOW_ID })).length;
+
+	it('registers the webhook through a real CRC round trip and subscribes the account on activation', () => {
+		const hooks = sim.webhooks();
+		expect(hooks).toHaveLength(1);
+		expect(hooks[0]).toMatchObject({ url: hookUrl, valid: true, flavour: 'enterprise' });
+		expect(hooks[0].subscriptions).toEqual([sim.app.ownerUserId]);
+	});
+
+	it('turns signed events of every kind into executions with the expected items', async () => {
+		const owner = sim.app.ownerUserId;
+		for (const [kind] of EXPECTED) {
+			const r = await sim.emit(kind, { forUserId: owner });
+			expect(r.deliveries.length).toBeGreaterThan(0);
+			expect(r.deliveries.every((d) => d.delivered)).toBe(true);
+		}
+		// replay status and revocation of a second subscribed user
+		const other = sim.users().find((u) => u.id !== owner)!;
+		const client = new XClient({ ...appCreds(sim) });
+		await client.subscribe({ webhookId: sim.webhooks()[0].id, user: { token: other.token, secret: other.secret } });
+		await sim.deliver({ replay_job_status: { webhook_id: sim.webhooks()[0].id, job_state: 'Complete', job_state_description: 'Job completed successfully', job_id: '1460000000000000042' } });
+		await sim.emit('revoke', { forUserId: other.id });
+
+		const total = EXPECTED.length + 2;
+		const runs = await waitForExecutions(userFolder!, { workflowId: WORKFLOW_ID, count: total, timeoutMs: 60_000 });
+		expect(runs).toHaveLength(total);
+		expect(runs.every((r) => r.status === 'success')).toBe(true);
+		const items = runs.flatMap((r) => nodeOutputItems(r, NODE_NAME).map((i) => i.json as Record<string, unknown>));
+		const seen = new Map(items.map((i) => [i.activity as string, i]));
+		for (const [kind, eventType, activity] of EXPECTED) {
+			const item = seen.get(activity);
+			expect({ kind, item: item && { event_type: item.event_type, for_user_id: item.for_user_id } }).toEqual({
+				kind,
+				item: { event_type: eventType, for_user_id: owner },
+			});
+			expect(typeof item!.event_id).toBe('string');
+		}
+		expect(seen.get('replay_complete')).toMatchObject({ event_type: 'replay_job_status' });
+		expect(seen.get('app_revoked')).toMatchObject({ event_type: 'user_event', for_user_id: other.id });
+		const dm = seen.get('dm_received')!;
+		expect(dm.sender).toMatchObject({ id: expect.any(String) });
+		expect(dm.recipient).toMatchObject({ id: owner });
+	});
+
+	it('suppresses duplicate deliveries of one event', async () => {
+		const before = await executions();
+		await sim.emit('mention', { forUserId: sim.app.ownerUserId, duplicate: 2 });
+		await waitForExecutions(userFolder!, { workflowId: WORKFLOW_ID, count: before + 1, timeoutMs: 30_000 });
+		await new Promise((r) => setTimeout(r, 1500));
+		expect(await executions()).toBe(before + 1);
+	});
+
+	it('rejects forged, unsigned and oracle-derived requests without starting an execution', async () => {
+		const before = await executions();
+		const body = JSON.stringify({
+			for_user_id: sim.app.ownerUserId,
+			direct_message_events: [{ type: 'message_create', id: '1460000000000000999', created_timestamp: '1', message_create: { sender_id: '1', target: { recipient_id: sim.app.ownerUserId }, message_data: { text: 'forged' } } }],
+		});
+		const post = (headers: Record<string, string>, payload = body) =>
+			request(hookUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: payload });
+
+		expect((await post({})).status).toBe(401); // unsigned
+		expect((await post({ 'x-twitter-webhooks-signature': signWebhookPayload('not-the-secret', body) })).status).toBe(401); // forged
+		const good = signWebhookPayload(sim.app.consumerSecret, body);
+		expect((await post({ 'x-twitter-webhooks-signature': good }, body.replace('forged', 'forgeD'))).status).toBe(401); // one byte changed
+
+		// The CRC endpoint refuses to sign anything that is not a token of X's form ...
+		const asToken = await request(`${hookUrl}?crc_token=${encodeURIComponent(body)}`);
+		expect(asToken.status).toBe(400);
+		expect(asToken.text).not.toContain('sha256=');
+		// ... and what it does sign cannot pass as an event body.
+		const token = Buffer.from('9f8846f8-49c0-4466-ba0d-a187441368ab').toString('base64');
+		const crc = await request(`${hookUrl}?crc_token=${token}`);
+		expect(crc.status).toBe(200);
+		expect(JSON.parse(crc.text)).toEqual(crcResponse(sim.app.consumerSecret, token));
+		const oracle = JSON.parse(crc.text).response_token as string;
+		// (sent as JSON, n8n's body parser refuses it with 422; as text it reaches the node, which answers 400)
+		expect((await post({ 'x-twitter-webhooks-signature': oracle }, token)).status).toBe(422);
+		expect((await post({ 'x-twitter-webhooks-signature': oracle, 'content-type': 'text/plain' }, token)).status).toBe(400);
+		// A CRC GET whose signature does not verify is refused.
+		expect((await request(`${hookUrl}?crc_token=${token}&nonce=MTQ4`, { headers: { 'x-twitter-webhooks-signature': 'sha256=AAAA' } })).status).toBe(401);
+
+		await new Promise((r) => setTimeout(r, 1500));
+		expect(await executions()).toBe(before);
+	});
+
+	it('removes the registration it created when the workflow is deactivated', async () => {
+		await deactivateWorkflow(n8n!, WORKFLOW_ID);
+		expect(sim.webhooks()).toEqual([]);
+	});
+});
+
+function appCreds(sim: Simulator) {
+	return {
+		consumerKey: sim.app.consumerKey,
+		consumerSecret: sim.app.consumerSecret,
+		accessToken: sim.app.accessToken,
+		accessTokenSecret: sim.app.accessTokenSecret,
+		apiVersion: 'enterprise' as const,
+		baseUrl: sim.baseUrl,
+	};
+}

@@ -26,7 +26,7 @@ export async function currentSecret(key: string | undefined, load: SecretLoader,
 	const e = cache.get(key);
 	if (e && now - e.fetchedAt < SECRET_TTL_MS) return e.secret;
 	const secret = await load();
-	cache.set(key, { secret, fetchedAt: now, lastForcedAt: e?.lastForcedAt ?? 0 });
+	cache.set(key, { secret, fetchedAt: now, lastForcedAt: e?.lastForcedAt ?? Number.NEGATIVE_INFINITY });
 	return secret;
 }
 

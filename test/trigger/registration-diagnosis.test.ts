@@ -1,0 +1,47 @@
+/** Why X refused a webhook, found by asking the URL ourselves as X would. */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { explainWebhookRejection } from '../../nodes/XAccountActivityTrigger/registration-diagnosis';
+import { startReceiver } from '../simulator/helpers';
+
+describe('explainWebhookRejection', () => {
+	it('names plain http and a port, and a wrong CRC answer', async () => {
+		const r = await startReceiver('another-apps-secret');
+		try {
+			const why = await explainWebhookRejection(r.url, 'this-apps-secret');
+			expect(why).toMatch(/not https/);
+			expect(why).toMatch(/carries a port/);
+			expect(why).toMatch(/CRC answer was wrong/);
+		} finally {
+			await r.close();
+		}
+	});
+
+	it('does not blame a correct CRC answer: on http with a port, those are the reasons', async () => {
+		const r = await startReceiver('s3cret');
+		try {
+			const why = await explainWebhookRejection(r.url, 's3cret');
+			expect(why).toMatch(/not https.*carries a port/);
+			expect(why).not.toMatch(/CRC answer was wrong|unreachable/);
+		} finally {
+			await r.close();
+		}
+	});
+
+	it('names an unreachable URL, a non-200 answer and a slow one', async () => {
+		const dead = http.createServer();
+		await new Promise<void>((res) => dead.listen(0, '127.0.0.1', res));
+		const port = (dead.address() as AddressInfo).port;
+		await new Promise<void>((res) => dead.close(() => res()));
+		expect(await explainWebhookRejection(`http://127.0.0.1:${port}/hook`, 's')).toMatch(/unreachable/);
+
+		const r = await startReceiver('s', 'non200');
+		try {
+			expect(await explainWebhookRejection(r.url, 's')).toMatch(/HTTP 500 instead of 200/);
+			r.crc = { delayMs: 400 };
+			expect(await explainWebhookRejection(r.url, 's', 200)).toMatch(/unreachable \(no answer within 200 ms\)/);
+		} finally {
+			await r.close();
+		}
+	});
+});

@@ -50,6 +50,10 @@ export async function ensureRegistration(
 	state: RegistrationState,
 	opts: EnsureOptions,
 ): Promise<void> {
+	if (state.webhookId && state.createdWebhook && state.webhookUrl && !sameUrl(state.webhookUrl, url)) {
+		// n8n's URL changed (new host, port or path): retire the webhook this node registered for the old one.
+		await removeRegistration(client, state, false);
+	}
 	let hook = await findByUrl(client, url);
 	let created = false;
 	if (!hook) {

@@ -77,6 +77,17 @@ describe.each<ApiFlavour>(['enterprise', 'premium', 'v2'])('webhook registration
 		expect([a.createdWebhook, b.createdWebhook].sort()).toEqual([false, true]);
 	});
 
+	it('retires the webhook it created when its URL changes', async () => {
+		const state: RegistrationState = {};
+		await ensureRegistration(client, receiver.url, state, { subscribeOwnAccount: true });
+		const old = state.webhookId;
+		expect(await registrationExists(client, receiver.url + '/moved', state)).toBe(false);
+		await ensureRegistration(client, receiver.url + '/moved', state, { subscribeOwnAccount: true });
+		expect(sim.webhooks().map((w) => w.url)).toEqual([receiver.url + '/moved']);
+		expect(state.webhookId).not.toBe(old);
+		expect(sim.subscriptions(scope())).toEqual([sim.app.ownerUserId]);
+	});
+
 	it('re-validates a webhook X marked invalid', async () => {
 		const state: RegistrationState = {};
 		await ensureRegistration(client, receiver.url, state, { subscribeOwnAccount: false });

@@ -13,6 +13,7 @@ import { startSimulator, type Simulator, type EmitKind } from '../../simulator';
 import {
 	deactivateWorkflow,
 	ensureN8n,
+	freePort,
 	importCredential,
 	importWorkflow,
 	listExecutions,
@@ -208,3 +209,64 @@ function appCreds(sim: Simulator) {
 		baseUrl: sim.baseUrl,
 	};
 }
+
+describe('X Account Activity Trigger across n8n restarts (classic activation: checkExists on every start)', () => {
+	let sim: Simulator;
+	let userFolder: string | undefined;
+	let n8n: RunningN8n | undefined;
+
+	beforeAll(async () => {
+		await ensureN8n();
+		sim = await startSimulator();
+		userFolder = await prepareUserFolder();
+		await importCredential(userFolder, {
+			id: 'xSimCred0002',
+			name: 'X simulator v2',
+			type: 'xAccountActivityApi',
+			data: { ...appCreds(sim), apiVersion: 'v2', bearerToken: '', environment: '' },
+		});
+		await importWorkflow(userFolder, {
+			id: 'xTriggerE2e02',
+			name: 'X trigger restarts',
+			nodes: [
+				{
+					id: 'a1b2c3d4-0000-4000-8000-000000000002',
+					name: NODE_NAME,
+					type: 'n8n-nodes-x-account-activity.xAccountActivityTrigger',
+					typeVersion: 2,
+					position: [0, 0],
+					webhookId: 'x-aaa-trigger-restarts',
+					parameters: { outputMode: 'perGroup', options: {} },
+					credentials: { xAccountActivityApi: { id: 'xSimCred0002', name: 'X simulator v2' } },
+				},
+			],
+			connections: {},
+			settings: { saveDataSuccessExecution: 'all' },
+		});
+		await publishWorkflow(userFolder, 'xTriggerE2e02');
+	}, TIMEOUT);
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await sim?.stop();
+		if (userFolder) removeUserFolder(userFolder);
+	}, 60_000);
+
+	it('never creates a second webhook or subscription, and routes by activity group', async () => {
+		const port = await freePort();
+		for (let start = 0; start < 2; start++) {
+			n8n = await startN8n({ userFolder: userFolder!, port, env: { N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false' } });
+			expect(sim.webhooks()).toHaveLength(1);
+			expect(sim.webhooks()[0]).toMatchObject({ flavour: 'v2', valid: true, subscriptions: [sim.app.ownerUserId] });
+			if (start === 0) {
+				await sim.emit('dm', { forUserId: sim.app.ownerUserId });
+				const [run] = await waitForExecutions(userFolder!, { workflowId: 'xTriggerE2e02', count: 1, timeoutMs: 30_000 });
+				expect(nodeOutputItems(run, NODE_NAME, { output: 0 })).toHaveLength(0); // mentions and replies
+				expect(nodeOutputItems(run, NODE_NAME, { output: 1 }).map((i) => i.json.activity)).toEqual(['dm_received']);
+			}
+			await n8n.stop();
+			n8n = undefined;
+		}
+		expect(sim.requestLog.filter((r) => r.method === 'POST' && r.path === '/2/webhooks')).toHaveLength(1);
+	});
+});

@@ -88,6 +88,10 @@ function formatMessage(d: XApiErrorDetails): string {
 
 /** What to do, by X error code or v2 reason, in the words of the operation at hand. */
 export function hintFor(operation: string, status: number, code?: number, reason?: string): string | undefined {
+	if (/\bXAA\b/.test(operation)) {
+		const xaa = xaaHint(status, reason);
+		if (xaa) return xaa;
+	}
 	const registering = /register|crc|validate/i.test(operation);
 	if (code === 214 || reason === 'CrcValidationFailed' || reason === 'UrlValidationFailed') {
 		if (registering || reason) {
@@ -107,5 +111,26 @@ export function hintFor(operation: string, status: number, code?: number, reason
 	if (code === 261) return 'The app cannot perform write actions: give it read and write permission in the developer portal';
 	if (code === 88 || status === 429) return 'Rate limit exceeded: wait until the window resets';
 	if (status >= 500 || code === 67) return 'X is temporarily unavailable: retry later';
+	return undefined;
+}
+
+/** X Activity API (`/2/activity/subscriptions`) failures. */
+function xaaHint(status: number, reason?: string): string | undefined {
+	switch (reason) {
+		case 'SubscriptionLimitExceeded':
+			return 'The XAA subscription cap is reached (self-serve 1,500, enterprise 75,000; every user × event type counts): delete subscriptions you do not need first';
+		case 'SubscriptionNotFound':
+			return 'No XAA subscription with this id for the app: list the subscriptions to find the right id';
+		case 'WebhookIdInvalid':
+			return 'The webhook_id is not a v2 webhook of this app: list the webhooks (GET /2/webhooks) and use one of those ids';
+		case 'EventTypeInvalid':
+		case 'FilterInvalid':
+		case 'TagInvalid':
+		case 'QueryParamInvalid':
+			return 'X refused a field of the XAA request: see the message for which one';
+	}
+	if (status === 403) {
+		return "X refused the credentials for this XAA event type: private types (mentions, replies, quotes, reposts, likes, DMs, chat, mute, block) need the subscribing user's own token, and mute/block subscriptions only work for the authenticated user themselves; also check that the app has X Activity API access";
+	}
 	return undefined;
 }

@@ -7,3 +7,14 @@ export { normaliseBaseUrl, DEFAULT_BASE_URL } from './base-url';
 export { checkReplayWindow, formatReplayDate, parseReplayDate } from './replay-window';
 export { crcResponse, signWebhookPayload, verifyWebhookSignature, isPlausibleCrcToken, SIGNATURE_HEADER } from './webhook-signature';
 export { parseJsonLossless } from './lossless-json';
+export {
+	XaaClient,
+	XaaValidationError,
+	XAA_LIMITS,
+	XAA_SUBSCRIPTIONS_PATH,
+	XAA_SUBSCRIPTION_PATH,
+	validateXaaCreate,
+} from './xaa-client';
+export type { XaaCreateRequest, XaaCreateResult, XaaUpdateRequest, XaaTransport } from './xaa-client';
+export * from './xaa-event-types';
+export * from './xaa-normalise';

@@ -11,6 +11,7 @@ import { HttpTransport, type RequestSpec, type RetryPolicy, type XResponse } fro
 import { createOAuth1 } from './oauth1';
 import { RateGate } from './rate-limits';
 import { formatReplayDate } from './replay-window';
+import { XaaClient } from './xaa-client';
 import type {
 	ApiFlavour,
 	RateLimitInfo,
@@ -68,6 +69,7 @@ export class XClient {
 	private readonly transport: HttpTransport;
 	private bearer?: Promise<string>;
 	private bearerFetched = false;
+	private xaaClient?: XaaClient;
 	/** Latest rate-limit headers per endpoint ("METHOD /path/template"). */
 	readonly rateLimits = new Map<string, RateLimitInfo>();
 
@@ -189,6 +191,12 @@ export class XClient {
 	/** Low-level access for other X surfaces (XAA) that share signing, errors, limits and retries. */
 	send(spec: RequestSpec): Promise<XResponse> {
 		return this.transport.send(spec);
+	}
+
+	/** The X Activity API (`/2/activity/subscriptions`) on this client's transport, whatever the AAA flavour. */
+	get xaa(): XaaClient {
+		this.xaaClient ??= new XaaClient({ send: (spec) => this.transport.send(spec) });
+		return this.xaaClient;
 	}
 
 	/** Proves the keys work: the app owner's user id and handle. */

@@ -7,14 +7,24 @@
  * - GET  /_sim/state                 webhooks, subscriptions, counters
  * - GET  /_sim/users                 users with their (fake) tokens
  * - POST /_sim/emit                  {kind, count?, forUserId?, fromUserId?, webhookId?, duplicate?}
+ *                                     kind may be an XAA event type (post.create, dm.received, …):
+ *                                     {kind, userId?|forUserId?, fromUserId?, count?, direction?, keyword?, duplicate?}
  * - POST /_sim/deliver               {payload, webhookId?, duplicate?}
  * - POST /_sim/crc                   {webhookId}: the hourly CRC, now
  * - POST /_sim/revoke                {userId}
  */
 import type { IncomingMessage } from 'node:http';
 
+import {
+	XAA_EVENT_TYPES,
+	XAA_DIRECTIONS,
+	canonicalXaaEventType,
+	type XaaDirection,
+	type XaaEventType,
+} from '../client/xaa-event-types';
 import type { EmitOptions, EmitResult } from './emit';
 import { EMIT_KINDS, isEmitKind, type EmitKind } from './events';
+import type { XaaEmitOptions, XaaEmitResult } from './xaa-emit';
 import type { DeliveryRecord } from './context';
 import type { Reply } from './responses';
 import type { AdminHandler } from './server';
@@ -23,6 +33,7 @@ export interface AdminApi {
 	state: () => unknown;
 	users: () => unknown;
 	emit: (kind: EmitKind, opts: EmitOptions) => Promise<EmitResult>;
+	emitXaa?: (eventType: XaaEventType, opts: XaaEmitOptions) => Promise<XaaEmitResult>;
 	deliver: (
 		payload: unknown,
 		opts: { webhookId?: string; duplicate?: number },
@@ -77,7 +88,42 @@ export function createAdminHandler(api: AdminApi): AdminHandler {
 		if (!b) return err(400, 'body must be a JSON object');
 		switch (path) {
 			case '/_sim/emit': {
-				if (!isEmitKind(b.kind)) return err(400, `kind must be one of ${EMIT_KINDS.join(', ')}`);
+				const xaaType =
+					api.emitXaa && !isEmitKind(b.kind) ? canonicalXaaEventType(b.kind) : undefined;
+				if (xaaType && api.emitXaa) {
+					const direction = optString(b.direction);
+					if (direction !== undefined && !XAA_DIRECTIONS.includes(direction as XaaDirection)) {
+						return err(400, 'direction must be inbound or outbound');
+					}
+					const r = await api.emitXaa(xaaType, {
+						userId: optString(b.userId) ?? optString(b.forUserId),
+						fromUserId: optString(b.fromUserId),
+						count: optNumber(b.count),
+						direction: direction as XaaDirection | undefined,
+						keyword: optString(b.keyword),
+						duplicate: optNumber(b.duplicate),
+					});
+					return {
+						status: 200,
+						body: {
+							kind: r.eventType,
+							...(r.userId !== undefined ? { userId: r.userId } : {}),
+							...(r.keyword !== undefined ? { keyword: r.keyword } : {}),
+							fromUserId: r.fromUserId,
+							events: r.events,
+							eventUuids: r.eventUuids,
+							subscriptionIds: r.subscriptionIds,
+							webhookIds: r.webhookIds,
+							deliveries: r.deliveries.map(summary),
+						},
+					};
+				}
+				if (!isEmitKind(b.kind)) {
+					return err(
+						400,
+						`kind must be one of ${EMIT_KINDS.join(', ')}, or an XAA event type (${XAA_EVENT_TYPES.join(', ')})`,
+					);
+				}
 				const r = await api.emit(b.kind, {
 					forUserId: optString(b.forUserId),
 					fromUserId: optString(b.fromUserId),

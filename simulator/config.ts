@@ -89,6 +89,11 @@ export interface SimulatorConfig {
 	subscriptionLimit?: PerFlavour<number>;
 	/** Rate-limit window length. Default 900 (X's 15 minutes). */
 	rateLimitWindowSeconds?: number;
+	/**
+	 * Count user-context requests (subscribe, check…) against one window per app instead of one
+	 * per user. X documents these limits per app for AAA subscriptions; default false (per user).
+	 */
+	userLimitsPerApp?: boolean;
 	/** Per-group limits (see RATE_LIMIT_DEFAULTS); key '*' overrides every group. */
 	rateLimits?: Partial<Record<RateLimitGroup | '*', number>>;
 	/** Added latency per API request: fixed ms or a [min, max] range (seeded). Default 0. */
@@ -125,6 +130,7 @@ export interface ResolvedConfig {
 	webhookLimit: Record<ApiFlavour, number>;
 	subscriptionLimit: Record<ApiFlavour, number>;
 	rateLimitWindowSeconds: number;
+	userLimitsPerApp: boolean;
 	rateLimits: Partial<Record<string, number>>;
 	latencyMs: number | [number, number];
 	faults?: { rate: number; seed: number; statuses: number[]; paths?: RegExp };
@@ -359,6 +365,7 @@ export function resolveConfig(config: SimulatorConfig = {}): ResolvedConfig {
 			config.rateLimitWindowSeconds === undefined
 				? 900
 				: num(config.rateLimitWindowSeconds, 'rateLimitWindowSeconds', 0.001),
+		userLimitsPerApp: config.userLimitsPerApp === true,
 		rateLimits: { ...(config.rateLimits ?? {}) },
 		latencyMs,
 		faults,

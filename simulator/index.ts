@@ -30,6 +30,11 @@ import { v2Routes } from './routes-v2';
 import { createRequestHandler } from './server';
 import { SimState, premiumScope, type ReplayJobRecord } from './state';
 import { revalidate, type CrcResult } from './webhooks';
+import type { XaaEventType } from '../client/xaa-event-types';
+import { emitXaaEvents, type XaaEmitOptions, type XaaEmitResult } from './xaa-emit';
+import { XaaEventBuilder } from './xaa-events';
+import { xaaRoutes, xaaSubscriptionJson } from './xaa-routes';
+import type { XaaSimulatorConfig } from './xaa-state';
 
 export type { SimUser, SimUserInput, SimulatorConfig, FaultConfig, SimAppInput } from './config';
 export { ConfigError, generateUsers, loadConfigFile } from './config';
@@ -41,6 +46,23 @@ export type { FailNextOptions, HangNextOptions } from './faults';
 export { RATE_LIMIT_DEFAULTS, type RateLimitGroup } from './rate-limits';
 export type { ReplayJobRecord } from './state';
 export type { CrcResult } from './webhooks';
+export type { XaaEmitOptions, XaaEmitResult } from './xaa-emit';
+export { XaaEventBuilder, type XaaBuildOptions, type XaaEventParts } from './xaa-events';
+export type { XaaSimulatorConfig, XaaSimulatorOptions } from './xaa-state';
+
+/** startSimulator's options: SimulatorConfig plus the X Activity API's (`xaa`). */
+export type SimulatorOptions = SimulatorConfig & XaaSimulatorConfig;
+
+/** An XAA subscription as X would list it (GET /2/activity/subscriptions item). */
+export interface XaaSubscriptionInfo {
+	subscription_id: string;
+	event_type: string;
+	filter: { user_id?: string; keyword?: string; direction?: string };
+	created_at: string;
+	updated_at: string;
+	tag?: string;
+	webhook_id?: string;
+}
 
 /** The app's credentials as an n8n credential / the client wants them. */
 export interface SimulatorApp {
@@ -101,6 +123,11 @@ export interface Simulator {
 	/** Builds realistic events and delivers them to the webhooks the user is subscribed on. */
 	emit(kind: EmitKind, opts?: EmitOptions): Promise<EmitResult>;
 	readonly events: EventBuilder;
+	/** Builds an XAA event and delivers it to every matching XAA subscription (one POST each). */
+	emitXaa(eventType: XaaEventType, opts?: XaaEmitOptions): Promise<XaaEmitResult>;
+	/** The app's XAA subscriptions, oldest first. */
+	xaaSubscriptions(): XaaSubscriptionInfo[];
+	readonly xaaEvents: XaaEventBuilder;
 	/** The next n API requests (matching pathPattern) answer `status` (default 503). */
 	failNext(n: number, opts?: FailNextOptions): void;
 	/** The next n API requests (matching pathPattern) are never answered. */
@@ -116,9 +143,10 @@ export interface Simulator {
 	stop(): Promise<void>;
 }
 
-export async function startSimulator(config: SimulatorConfig = {}): Promise<Simulator> {
+export async function startSimulator(config: SimulatorOptions = {}): Promise<Simulator> {
 	const resolved = resolveConfig(config);
 	const state = new SimState(resolved.users);
+	state.xaa.configure(config.xaa);
 	const ctx: SimContext = {
 		config: resolved,
 		state,
@@ -136,6 +164,8 @@ export async function startSimulator(config: SimulatorConfig = {}): Promise<Simu
 		appId: resolved.app.appId,
 		appName: resolved.app.name,
 	});
+
+	const xaaBuilder = new XaaEventBuilder({ now: resolved.now, appId: resolved.app.appId });
 
 	const owner = state.user(resolved.app.ownerUserId);
 	if (!owner) throw new Error('app owner missing');
@@ -164,6 +194,7 @@ export async function startSimulator(config: SimulatorConfig = {}): Promise<Simu
 		if (!u) return false;
 		u.revoked = true;
 		state.dropUserEverywhere(userId);
+		state.xaa.dropAuthorisedBy(userId);
 		return true;
 	};
 
@@ -176,6 +207,8 @@ export async function startSimulator(config: SimulatorConfig = {}): Promise<Simu
 		deliverTo(ctx, deliveryTargets(ctx, opts.webhookId), payload, opts);
 
 	const emit = (kind: EmitKind, opts: EmitOptions = {}) => emitEvents(ctx, builder, kind, opts);
+	const emitXaa = (eventType: XaaEventType, opts: XaaEmitOptions = {}) =>
+		emitXaaEvents(ctx, xaaBuilder, eventType, opts);
 
 	const stats = (): SimulatorStats => ({
 		requests: ctx.stats.requests,
@@ -196,6 +229,7 @@ export async function startSimulator(config: SimulatorConfig = {}): Promise<Simu
 			},
 			users: state.users().length,
 			webhooks: webhookInfo(),
+			xaaSubscriptions: state.xaa.size,
 			replayJobs: [...state.replayJobs.values()],
 			deliveries: ctx.deliveries.length,
 			stats: stats(),
@@ -212,6 +246,7 @@ export async function startSimulator(config: SimulatorConfig = {}): Promise<Simu
 			})),
 		}),
 		emit,
+		emitXaa,
 		deliver: (payload, opts) => deliver(payload as object, opts),
 		runCrc: async (id) => {
 			const r = await runCrc(id);
@@ -220,7 +255,7 @@ export async function startSimulator(config: SimulatorConfig = {}): Promise<Simu
 		revokeUser,
 	});
 
-	const routes = [...oauth2Routes(), ...accountRoutes(), ...enterpriseRoutes(), ...premiumRoutes(), ...v2Routes()];
+	const routes = [...oauth2Routes(), ...accountRoutes(), ...enterpriseRoutes(), ...premiumRoutes(), ...v2Routes(), ...xaaRoutes()];
 	const server = http.createServer(createRequestHandler(ctx, routes, admin));
 	server.keepAliveTimeout = 1000;
 	await new Promise<void>((resolve, reject) => {
@@ -261,6 +296,9 @@ export async function startSimulator(config: SimulatorConfig = {}): Promise<Simu
 		deliver,
 		emit,
 		events: builder,
+		emitXaa,
+		xaaSubscriptions: () => state.xaa.list().map((s) => xaaSubscriptionJson(s) as unknown as XaaSubscriptionInfo),
+		xaaEvents: xaaBuilder,
 		failNext: (n, opts) => ctx.faults.failNext(n, opts),
 		hangNext: (n = 1, opts) => ctx.faults.hangNext(n, opts),
 		replayJobs: () => [...state.replayJobs.values()],

@@ -38,6 +38,11 @@ export const RATE_LIMIT_DEFAULTS = {
 	'v2.subscriptions.count': 15,
 	'v2.subscriptions.delete': 500,
 	'v2.replay': 100,
+	// X Activity API: 500 per 15 minutes per app per method (REFERENCE.md).
+	'xaa.subscriptions.create': 500,
+	'xaa.subscriptions.list': 500,
+	'xaa.subscriptions.update': 500,
+	'xaa.subscriptions.delete': 500,
 	'oauth2.token': 450,
 	'account.verifyCredentials': 75,
 	'v2.users.me': 75,

@@ -7,9 +7,10 @@ import type { Reply } from './responses';
 
 /**
  * app: OAuth 1.0a with the app owner's token; user: OAuth 1.0a with any authorised user's token;
- * bearer: app-only OAuth 2; basic: consumer key/secret (POST /oauth2/token only).
+ * bearer: app-only OAuth 2; basic: consumer key/secret (POST /oauth2/token only);
+ * bearer-or-user: either Bearer or a user's OAuth 1.0a token (XAA create and list).
  */
-export type RouteAuth = 'app' | 'user' | 'bearer' | 'basic';
+export type RouteAuth = 'app' | 'user' | 'bearer' | 'basic' | 'bearer-or-user';
 
 export interface RequestCtx {
 	sim: SimContext;
@@ -31,6 +32,8 @@ export interface Route {
 	flavour?: ApiFlavour;
 	auth: RouteAuth;
 	group: RateLimitGroup;
+	/** Count every request against the app, whatever token signed it (XAA: "per app per method"). */
+	perApp?: boolean;
 	handle: (rc: RequestCtx) => Reply | Promise<Reply>;
 }
 

@@ -88,8 +88,10 @@ function authenticate(
 	if (!header) return no(v2 ? V2.unauthorized() : V1.badAuthData());
 	const isBearer = /^Bearer\s/i.test(header);
 	const oauth = parseOAuthHeader(header);
+	// XAA create / list accept either kind; the handler decides per event type.
+	const wanted = route.auth === 'bearer-or-user' ? (isBearer ? 'bearer' : 'user') : route.auth;
 
-	if (route.auth === 'bearer') {
+	if (wanted === 'bearer') {
 		if (oauth) {
 			return no(
 				v2
@@ -147,7 +149,7 @@ function authenticate(
 	const user = ctx.state.userByToken(verdict.token);
 	if (!user) return no(v2 ? V2.unauthorized() : V1.couldNotAuthenticate());
 	if (user.revoked) return no(v2 ? V2.unauthorized() : V1.invalidToken());
-	if (route.auth === 'app') {
+	if (wanted === 'app') {
 		if (user.id !== ctx.config.app.ownerUserId) return no(V1.forbidden());
 		return { ok: true, kind: 'oauth1-app', identity: 'app', user };
 	}
@@ -254,7 +256,10 @@ async function handle(
 	entry.auth = auth.kind;
 	if (auth.user) entry.userId = auth.user.id;
 
-	const verdict = ctx.limiter.take(route.group, auth.identity);
+	const verdict = ctx.limiter.take(
+		route.group,
+		route.perApp || ctx.config.userLimitsPerApp ? 'app' : auth.identity,
+	);
 	const headers = rateHeaders(verdict);
 	if (!verdict.allowed) {
 		ctx.stats.rateLimited++;

@@ -5,6 +5,7 @@
 import type { ApiFlavour } from '../client/types';
 import type { SimUser, SimUserInput } from './config';
 import { normaliseUser } from './config';
+import { XaaStore } from './xaa-state';
 
 export interface WebhookRecord {
 	id: string;
@@ -49,6 +50,8 @@ export class SimState {
 	private readonly subs = new Map<string, Set<string>>();
 	readonly events: StoredEvent[] = [];
 	readonly replayJobs = new Map<string, ReplayJobRecord>();
+	/** X Activity API subscriptions (`/2/activity/subscriptions`). */
+	readonly xaa = new XaaStore();
 	private nextId = 1460000000000000001n;
 	private eventSeq = 0;
 

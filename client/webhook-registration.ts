@@ -19,6 +19,8 @@ export interface RegistrationState {
 	subscribedUserId?: string;
 	/** Premium environment the webhook lives in. */
 	environment?: string;
+	/** XAA mode: the tag on the X Activity API subscriptions this node created. */
+	xaaTag?: string;
 }
 
 export interface EnsureOptions {
@@ -108,5 +110,6 @@ export async function removeRegistration(client: XClient, state: RegistrationSta
 		delete state.createdWebhook;
 		delete state.subscribedUserId;
 		delete state.environment;
+		delete state.xaaTag;
 	}
 }

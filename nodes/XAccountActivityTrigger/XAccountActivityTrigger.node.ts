@@ -18,6 +18,9 @@ import { handleDelivery, type TriggerSettings, settingsFromParameters } from './
 import { explainWebhookRejection } from './registration-diagnosis';
 import { currentSecret, refreshedSecret } from './secret-cache';
 import { ensureRegistration, registrationExists, removeRegistration, type RegistrationState } from '../../client/webhook-registration';
+import { ensureXaaSubscriptions, removeXaaSubscriptions, xaaSubscriptionsPresent } from '../../client/xaa-registration';
+import type { XClient } from '../../client/x-client';
+import { xaaSpecsForActivities } from './xaa-activities';
 
 const groupOutputs = ACTIVITY_GROUPS.map((g) => ({ type: 'main', displayName: g.name }));
 const ALL_ACTIVITIES = ACTIVITIES.map((a) => a.value);
@@ -49,6 +52,25 @@ export class XAccountActivityTrigger implements INodeType {
 				name: 'notice',
 				type: 'notice',
 				default: '',
+			},
+			{
+				displayName: 'Subscribe Through',
+				name: 'source',
+				type: 'options',
+				options: [
+					{
+						name: 'Account Activity API',
+						value: 'aaa',
+						description: 'One subscription per account delivers all its activity (enterprise, premium or v2 credential)',
+					},
+					{
+						name: 'X Activity API (XAA)',
+						value: 'xaa',
+						description: "AAA's successor: one subscription per selected kind of activity (v2 credential). Items look the same.",
+					},
+				],
+				default: 'aaa',
+				description: 'How activation subscribes the account. Deliveries of both APIs are accepted on the same webhook either way, so a workflow keeps working when the account moves to XAA.',
 			},
 			{
 				displayName: 'Activities',
@@ -129,7 +151,10 @@ export class XAccountActivityTrigger implements INodeType {
 				const url = this.getNodeWebhookUrl('default') as string;
 				const client = clientFromCredentials(await this.getCredentials(CREDENTIAL_NAME));
 				try {
-					return await registrationExists(client, url, state);
+					if (!(await registrationExists(client, url, state))) return false;
+					if (this.getNodeParameter('source', 'aaa') !== 'xaa') return true;
+					const plan = await xaaPlan(this, client);
+					return state.xaaTag === plan.tag && (await xaaSubscriptionsPresent(client, plan.specs, state.webhookId));
 				} catch (err) {
 					throw toNodeError(this, err);
 				}
@@ -140,8 +165,14 @@ export class XAccountActivityTrigger implements INodeType {
 				const credentials = await this.getCredentials(CREDENTIAL_NAME);
 				const client = clientFromCredentials(credentials);
 				const options = this.getNodeParameter('options', {}) as IDataObject;
+				const xaa = this.getNodeParameter('source', 'aaa') === 'xaa';
 				try {
-					await ensureRegistration(client, url, state, { subscribeOwnAccount: options.subscribeOwnAccount !== false });
+					await ensureRegistration(client, url, state, { subscribeOwnAccount: !xaa && options.subscribeOwnAccount !== false });
+					if (xaa) {
+						const plan = await xaaPlan(this, client);
+						await ensureXaaSubscriptions(client, plan.specs, { tag: plan.tag, webhookId: state.webhookId, user: plan.owner });
+						state.xaaTag = plan.tag;
+					}
 				} catch (err) {
 					if (err instanceof XApiError && (err.code === 214 || err.reason === 'CrcValidationFailed' || err.reason === 'UrlValidationFailed')) {
 						const why = await explainWebhookRejection(url, String(credentials.consumerSecret ?? ''));
@@ -156,6 +187,7 @@ export class XAccountActivityTrigger implements INodeType {
 				const options = this.getNodeParameter('options', {}) as IDataObject;
 				const client = clientFromCredentials(await this.getCredentials(CREDENTIAL_NAME));
 				try {
+					if (state.xaaTag && options.keepRegistration !== true) await removeXaaSubscriptions(client, state.xaaTag);
 					await removeRegistration(client, state, options.keepRegistration === true);
 				} catch (err) {
 					throw toNodeError(this, err);
@@ -212,6 +244,26 @@ export class XAccountActivityTrigger implements INodeType {
 			workflowData: outcome.outputs.map((items) => items.map((json): INodeExecutionData => ({ json: json as unknown as IDataObject }))),
 		};
 	}
+}
+
+/** XAA mode: the subscriptions the selected activities need for the credential's account, and this node's tag. */
+async function xaaPlan(ctx: IHookFunctions, client: XClient) {
+	if (client.flavour !== 'v2') {
+		throw new NodeOperationError(ctx.getNode(), 'The X Activity API uses v2: set the credential\'s API Version to v2');
+	}
+	const credentials = await ctx.getCredentials(CREDENTIAL_NAME);
+	const token = String(credentials.accessToken ?? '');
+	const secret = String(credentials.accessTokenSecret ?? '');
+	if (!token || !secret) {
+		throw new NodeOperationError(ctx.getNode(), "XAA subscriptions for private activity (mentions, DMs, likes…) need the account's access token and secret in the credential");
+	}
+	const owner = await client.verifyCredentials();
+	const activities = ctx.getNodeParameter('activities', []) as string[];
+	return {
+		specs: xaaSpecsForActivities(activities, owner.userId),
+		tag: `n8n:${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`,
+		owner: { token, secret },
+	};
 }
 
 function toNodeError(ctx: IHookFunctions, err: unknown, explanation?: string): Error {

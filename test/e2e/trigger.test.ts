@@ -270,3 +270,84 @@ describe('X Account Activity Trigger across n8n restarts (classic activation: ch
 		expect(sim.requestLog.filter((r) => r.method === 'POST' && r.path === '/2/webhooks')).toHaveLength(1);
 	});
 });
+
+describe('X Account Activity Trigger set to the X Activity API (XAA), in a real n8n', () => {
+	const WF = 'xTriggerE2e03';
+	const NODE_ID = 'a1b2c3d4-0000-4000-8000-000000000003';
+	let sim: Simulator;
+	let userFolder: string | undefined;
+	let n8n: RunningN8n | undefined;
+
+	beforeAll(async () => {
+		await ensureN8n();
+		sim = await startSimulator();
+		userFolder = await prepareUserFolder();
+		await importCredential(userFolder, {
+			id: 'xSimCred0004',
+			name: 'X simulator v2',
+			type: 'xAccountActivityApi',
+			data: { ...appCreds(sim), apiVersion: 'v2', bearerToken: '', environment: '' },
+		});
+		await importWorkflow(userFolder, {
+			id: WF,
+			name: 'X trigger on XAA',
+			nodes: [
+				{
+					id: NODE_ID,
+					name: NODE_NAME,
+					type: 'n8n-nodes-x-account-activity.xAccountActivityTrigger',
+					typeVersion: 2,
+					position: [0, 0],
+					webhookId: 'x-aaa-trigger-xaa',
+					parameters: {
+						source: 'xaa',
+						activities: ['mention', 'dm_received', 'like_received', 'new_follower', 'profile_updated'],
+						outputMode: 'single',
+						options: {},
+					},
+					credentials: { xAccountActivityApi: { id: 'xSimCred0004', name: 'X simulator v2' } },
+				},
+			],
+			connections: {},
+			settings: { saveDataSuccessExecution: 'all' },
+		});
+		await publishWorkflow(userFolder, WF);
+		n8n = await startN8n({ userFolder });
+	}, TIMEOUT);
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await sim?.stop();
+		if (userFolder) removeUserFolder(userFolder);
+	}, 60_000);
+
+	it('creates tagged XAA subscriptions for the chosen activities on activation', () => {
+		const hooks = sim.webhooks();
+		expect(hooks).toHaveLength(1);
+		expect(hooks[0].subscriptions).toEqual([]); // no AAA subscription in XAA mode
+		const subs = sim.xaaSubscriptions();
+		expect(subs).toHaveLength(1 + 1 + 1 + 1 + 9);
+		expect(new Set(subs.map((s) => s.tag))).toEqual(new Set([`n8n:${WF}:${NODE_ID}`]));
+		expect(subs.every((s) => s.webhook_id === hooks[0].id && s.filter.user_id === sim.app.ownerUserId)).toBe(true);
+	});
+
+	it('delivers XAA events to the same trigger with the AAA vocabulary', async () => {
+		const owner = sim.app.ownerUserId;
+		await sim.emitXaa('post.mention.create', { userId: owner });
+		await sim.emitXaa('dm.received', { userId: owner });
+		await sim.emitXaa('like.create', { userId: owner, direction: 'inbound' });
+		await sim.emitXaa('follow.follow', { userId: owner, direction: 'inbound' });
+		await sim.emitXaa('profile.update.bio', { userId: owner });
+		const runs = await waitForExecutions(userFolder!, { workflowId: WF, count: 5, timeoutMs: 60_000 });
+		const items = runs.flatMap((r) => nodeOutputItems(r, NODE_NAME).map((i) => i.json as Record<string, unknown>));
+		expect(items.map((i) => i.activity).sort()).toEqual(['dm_received', 'like_received', 'mention', 'new_follower', 'profile_updated']);
+		for (const i of items) expect(i).toMatchObject({ api: 'xaa', for_user_id: owner, event_id: expect.any(String) });
+		expect(items.find((i) => i.activity === 'profile_updated')).toMatchObject({ event_type: 'profile.update.bio', changed: { field: 'bio' } });
+	});
+
+	it('removes exactly its own XAA subscriptions and the webhook on deactivation', async () => {
+		await deactivateWorkflow(n8n!, WF);
+		expect(sim.xaaSubscriptions()).toEqual([]);
+		expect(sim.webhooks()).toEqual([]);
+	});
+});

@@ -12,14 +12,16 @@ import {
 } from 'n8n-workflow';
 import { XApiError } from '../../client/errors';
 import { checkReplayWindow, formatReplayDate } from '../../client/replay-window';
-import type { ApiFlavour, UserToken } from '../../client/types';
-import type { XClient } from '../../client/x-client';
 import {
 	clientFromCredentials,
 	CREDENTIAL_NAME,
 	testXCredentials,
 	toAppCredentials,
 } from '../shared/credentials';
+import {
+	activitySubscriptionProperties,
+	executeActivitySubscription,
+} from './activity-subscription';
 import { fieldProperties, operationProperties, resourceProperty } from './description';
 import {
 	compact,
@@ -29,17 +31,10 @@ import {
 	toUtcDate,
 	userIdFromToken,
 } from './helpers';
+import { actingUser, limited, param, trimmed, type RunContext } from './params';
 
 /** On 429, wait for the window's reset when it is at most this far away; otherwise fail with the reset time. */
 export const MAX_RATE_LIMIT_WAIT_MS = 60_000;
-
-/** What one execution knows beyond the parameters. */
-interface RunContext {
-	client: XClient;
-	flavour: ApiFlavour;
-	/** Premium environment name (premium only). */
-	environment?: string;
-}
 
 export class XAccountActivity implements INodeType {
 	description: INodeTypeDescription = {
@@ -50,13 +45,18 @@ export class XAccountActivity implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
-			'Manage X (Twitter) Account Activity API webhooks, account subscriptions and replay jobs (enterprise, premium and v2)',
+			'Manage X (Twitter) Account Activity API webhooks, account subscriptions and replay jobs (enterprise, premium and v2), and X Activity API (XAA) subscriptions',
 		defaults: { name: 'X Account Activity' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		credentials: [{ name: CREDENTIAL_NAME, required: true, testedBy: 'xAccountActivityApiTest' }],
-		properties: [resourceProperty, ...operationProperties, ...fieldProperties],
+		properties: [
+			resourceProperty,
+			...operationProperties,
+			...fieldProperties,
+			...activitySubscriptionProperties,
+		],
 	};
 
 	methods = {
@@ -74,6 +74,10 @@ export class XAccountActivity implements INodeType {
 				client: clientFromCredentials(credentials, { maxRateLimitWaitMs: MAX_RATE_LIMIT_WAIT_MS }),
 				flavour: app.apiVersion,
 				environment: app.apiVersion === 'premium' ? app.environment : undefined,
+				owner:
+					app.accessToken && app.accessTokenSecret
+						? { token: app.accessToken, secret: app.accessTokenSecret }
+						: undefined,
 			};
 		} catch (err) {
 			throw new NodeOperationError(this.getNode(), scrubText((err as Error).message, appSecrets));
@@ -101,15 +105,6 @@ export class XAccountActivity implements INodeType {
 		}
 		return [returnData];
 	}
-}
-
-function param<T>(ctx: IExecuteFunctions, name: string, i: number, fallback?: T): T {
-	return ctx.getNodeParameter(name, i, fallback) as T;
-}
-
-function trimmed(ctx: IExecuteFunctions, name: string, i: number): string {
-	const v = param<unknown>(ctx, name, i, '');
-	return v === undefined || v === null ? '' : String(v).trim();
 }
 
 /** Webhook ID of a subscription call: required except on premium (addressed by environment). */
@@ -141,36 +136,8 @@ function requiredWebhookId(ctx: IExecuteFunctions, i: number): string {
 	return id;
 }
 
-/** The user token of Subscribe / Check, or undefined for the credential account. */
-function actingUser(ctx: IExecuteFunctions, i: number, secrets: string[]): UserToken | undefined {
-	if (param<string>(ctx, 'actAs', i, 'credential') !== 'userToken') return undefined;
-	const token = trimmed(ctx, 'accessToken', i);
-	const secret = trimmed(ctx, 'accessTokenSecret', i);
-	if (secret) secrets.push(secret);
-	if (!token)
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`Access Token is empty for item ${i}: map it from the input, e.g. {{ $json.access_token }}`,
-			{ itemIndex: i },
-		);
-	if (!secret) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`Access Token Secret is empty for item ${i}: map it from the input, e.g. {{ $json.access_token_secret }}`,
-			{ itemIndex: i },
-		);
-	}
-	return { token, secret };
-}
-
 function scope(run: RunContext, webhookId: string | undefined): IDataObject {
 	return compact({ webhook_id: webhookId, environment: run.environment });
-}
-
-function limited<T>(ctx: IExecuteFunctions, i: number, list: T[]): T[] {
-	if (param<boolean>(ctx, 'returnAll', i, false)) return list;
-	const limit = Number(param<number>(ctx, 'limit', i, 50));
-	return Number.isFinite(limit) && limit > 0 ? list.slice(0, Math.floor(limit)) : list;
 }
 
 async function executeItem(
@@ -182,6 +149,9 @@ async function executeItem(
 	const resource = param<string>(ctx, 'resource', i, 'webhook');
 	const operation = param<string>(ctx, 'operation', i, '');
 	const { client } = run;
+
+	if (resource === 'activitySubscription')
+		return executeActivitySubscription(ctx, run, operation, i, secrets);
 
 	if (resource === 'webhook') {
 		switch (operation) {

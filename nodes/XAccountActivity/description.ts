@@ -1,5 +1,6 @@
 /**
- * Parameters of the X Account Activity action node: resources Webhook, Subscription, Replay.
+ * Parameters of the X Account Activity action node: resources Webhook, Subscription, Replay
+ * (Activity Subscription's are in activity-subscription.ts).
  */
 import type { INodeProperties } from 'n8n-workflow';
 
@@ -13,6 +14,12 @@ export const resourceProperty: INodeProperties = {
 	type: 'options',
 	noDataExpression: true,
 	options: [
+		{
+			name: 'Activity Subscription',
+			value: 'activitySubscription',
+			description:
+				'X Activity API (XAA, v2 credential only): per-user, per-event-type subscriptions with filters: create, list, update, delete',
+		},
 		{
 			name: 'Replay',
 			value: 'replay',
@@ -249,7 +256,7 @@ export const fieldProperties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		displayOptions: {
-			show: { resource: ['webhook', 'subscription'], operation: ['list'] },
+			show: { resource: ['webhook', 'subscription', 'activitySubscription'], operation: ['list'] },
 		},
 		description: 'Whether to return all results or only up to a given limit',
 	},
@@ -260,7 +267,11 @@ export const fieldProperties: INodeProperties[] = [
 		typeOptions: { minValue: 1 },
 		default: 50,
 		displayOptions: {
-			show: { resource: ['webhook', 'subscription'], operation: ['list'], returnAll: [false] },
+			show: {
+				resource: ['webhook', 'subscription', 'activitySubscription'],
+				operation: ['list'],
+				returnAll: [false],
+			},
 		},
 		description: 'Max number of results to return',
 	},

@@ -17,6 +17,8 @@ interface Entry {
 }
 
 const cache = new Map<string, Entry>();
+/** Loads under way, so requests arriving together when the entry expires share one credential read. */
+const loading = new Map<string, Promise<string>>();
 
 export type SecretLoader = () => Promise<string>;
 
@@ -25,9 +27,22 @@ export async function currentSecret(key: string | undefined, load: SecretLoader,
 	if (!key) return await load();
 	const e = cache.get(key);
 	if (e && now - e.fetchedAt < SECRET_TTL_MS) return e.secret;
-	const secret = await load();
-	cache.set(key, { secret, fetchedAt: now, lastForcedAt: e?.lastForcedAt ?? Number.NEGATIVE_INFINITY });
-	return secret;
+	let pending = loading.get(key);
+	if (!pending) {
+		pending = load().then(
+			(secret) => {
+				loading.delete(key);
+				cache.set(key, { secret, fetchedAt: now, lastForcedAt: cache.get(key)?.lastForcedAt ?? Number.NEGATIVE_INFINITY });
+				return secret;
+			},
+			(err: unknown) => {
+				loading.delete(key);
+				throw err;
+			},
+		);
+		loading.set(key, pending);
+	}
+	return await pending;
 }
 
 /**
@@ -51,4 +66,5 @@ export async function refreshedSecret(
 /** For tests. */
 export function clearSecretCache(): void {
 	cache.clear();
+	loading.clear();
 }

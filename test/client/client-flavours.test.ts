@@ -3,24 +3,13 @@
  */
 import { XClient } from '../../client/x-client';
 import { XApiError } from '../../client/errors';
-import type { ApiFlavour, XAppCredentials } from '../../client/types';
+import type { ApiFlavour } from '../../client/types';
 import { startSimulator, type Simulator } from '../../simulator';
-import { startReceiver, type Receiver } from '../simulator/helpers';
+import { simAppCredentials, startReceiver, type Receiver } from '../simulator/helpers';
 
 const flavours: ApiFlavour[] = ['enterprise', 'premium', 'v2'];
 
-function appCreds(sim: Simulator, flavour: ApiFlavour, over: Partial<XAppCredentials> = {}): XAppCredentials {
-	return {
-		consumerKey: sim.app.consumerKey,
-		consumerSecret: sim.app.consumerSecret,
-		accessToken: sim.app.accessToken,
-		accessTokenSecret: sim.app.accessTokenSecret,
-		apiVersion: flavour,
-		environment: flavour === 'premium' ? sim.app.environment : undefined,
-		baseUrl: sim.baseUrl,
-		...over,
-	};
-}
+const appCreds = simAppCredentials;
 
 const fast = { retry: { retries: 3, baseDelayMs: 5, maxDelayMs: 20 }, timeoutMs: 2000 };
 

@@ -11,7 +11,7 @@ import {
 } from '../../client/webhook-registration';
 import type { ApiFlavour } from '../../client/types';
 import { startSimulator, type Simulator } from '../../simulator';
-import { startReceiver, type Receiver } from '../simulator/helpers';
+import { simAppCredentials, startReceiver, type Receiver } from '../simulator/helpers';
 
 describe.each<ApiFlavour>(['enterprise', 'premium', 'v2'])('webhook registration (%s)', (flavour) => {
 	let sim: Simulator;
@@ -22,15 +22,7 @@ describe.each<ApiFlavour>(['enterprise', 'premium', 'v2'])('webhook registration
 	beforeEach(async () => {
 		sim = await startSimulator();
 		receiver = await startReceiver(sim.app.consumerSecret);
-		client = new XClient({
-			consumerKey: sim.app.consumerKey,
-			consumerSecret: sim.app.consumerSecret,
-			accessToken: sim.app.accessToken,
-			accessTokenSecret: sim.app.accessTokenSecret,
-			apiVersion: flavour,
-			environment: flavour === 'premium' ? sim.app.environment : undefined,
-			baseUrl: sim.baseUrl,
-		});
+		client = new XClient(simAppCredentials(sim, flavour));
 	});
 	afterEach(async () => {
 		await sim.stop();

@@ -5,7 +5,7 @@
  */
 import { XClient } from '../../client/x-client';
 import { startSimulator, type Simulator } from '../../simulator';
-import { request, startReceiver, type Receiver } from '../simulator/helpers';
+import { request, simAppCredentials, simCredentialData, startReceiver, type Receiver } from '../simulator/helpers';
 import {
 	ensureN8n,
 	importCredential,
@@ -18,6 +18,9 @@ import {
 	waitForExecutions,
 	type RunningN8n,
 } from './harness';
+
+// Real n8n on a 2-core machine, possibly busy: generous per-test time.
+jest.setTimeout(180_000);
 
 const WORKFLOW_ID = 'xActionE2e001';
 
@@ -32,14 +35,7 @@ describe('X Account Activity action node in a real n8n', () => {
 		await ensureN8n();
 		sim = await startSimulator();
 		receiver = await startReceiver(sim.app.consumerSecret);
-		const client = new XClient({
-			consumerKey: sim.app.consumerKey,
-			consumerSecret: sim.app.consumerSecret,
-			accessToken: sim.app.accessToken,
-			accessTokenSecret: sim.app.accessTokenSecret,
-			apiVersion: 'enterprise',
-			baseUrl: sim.baseUrl,
-		});
+		const client = new XClient(simAppCredentials(sim, 'enterprise'));
 		webhookId = (await client.registerWebhook(receiver.url)).id;
 
 		userFolder = await prepareUserFolder();
@@ -47,16 +43,7 @@ describe('X Account Activity action node in a real n8n', () => {
 			id: 'xSimCred0003',
 			name: 'X simulator',
 			type: 'xAccountActivityApi',
-			data: {
-				apiVersion: 'enterprise',
-				consumerKey: sim.app.consumerKey,
-				consumerSecret: sim.app.consumerSecret,
-				accessToken: sim.app.accessToken,
-				accessTokenSecret: sim.app.accessTokenSecret,
-				bearerToken: '',
-				environment: '',
-				baseUrl: sim.baseUrl,
-			},
+			data: simCredentialData(sim, 'enterprise'),
 		});
 		const cred = { xAccountActivityApi: { id: 'xSimCred0003', name: 'X simulator' } };
 		await importWorkflow(userFolder, {

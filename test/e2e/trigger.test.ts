@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { request } from '../simulator/helpers';
+import { request, simAppCredentials, simCredentialData } from '../simulator/helpers';
 import { XClient } from '../../client/x-client';
 import { signWebhookPayload, crcResponse } from '../../client/webhook-signature';
 import { startSimulator, type Simulator, type EmitKind } from '../../simulator';
@@ -26,6 +26,9 @@ import {
 	waitForExecutions,
 	type RunningN8n,
 } from './harness';
+
+// Real n8n on a 2-core machine, possibly busy: generous per-test time.
+jest.setTimeout(180_000);
 
 const WORKFLOW_ID = 'xTriggerE2e01';
 const WEBHOOK_ID = 'x-aaa-trigger-e2e';
@@ -67,16 +70,7 @@ describe('X Account Activity Trigger in a real n8n', () => {
 			id: 'xSimCred0001',
 			name: 'X simulator',
 			type: 'xAccountActivityApi',
-			data: {
-				apiVersion: 'enterprise',
-				consumerKey: sim.app.consumerKey,
-				consumerSecret: sim.app.consumerSecret,
-				accessToken: sim.app.accessToken,
-				accessTokenSecret: sim.app.accessTokenSecret,
-				bearerToken: '',
-				environment: '',
-				baseUrl: sim.baseUrl,
-			},
+			data: simCredentialData(sim, 'enterprise'),
 		});
 		await importWorkflow(userFolder, {
 			id: WORKFLOW_ID,
@@ -125,7 +119,7 @@ describe('X Account Activity Trigger in a real n8n', () => {
 		}
 		// replay status and revocation of a second subscribed user
 		const other = sim.users().find((u) => u.id !== owner)!;
-		const client = new XClient({ ...appCreds(sim) });
+		const client = new XClient(simAppCredentials(sim, 'enterprise'));
 		await client.subscribe({ webhookId: sim.webhooks()[0].id, user: { token: other.token, secret: other.secret } });
 		await sim.deliver({ replay_job_status: { webhook_id: sim.webhooks()[0].id, job_state: 'Complete', job_state_description: 'Job completed successfully', job_id: '1460000000000000042' } });
 		await sim.emit('revoke', { forUserId: other.id });
@@ -199,16 +193,6 @@ describe('X Account Activity Trigger in a real n8n', () => {
 	});
 });
 
-function appCreds(sim: Simulator) {
-	return {
-		consumerKey: sim.app.consumerKey,
-		consumerSecret: sim.app.consumerSecret,
-		accessToken: sim.app.accessToken,
-		accessTokenSecret: sim.app.accessTokenSecret,
-		apiVersion: 'enterprise' as const,
-		baseUrl: sim.baseUrl,
-	};
-}
 
 describe('X Account Activity Trigger across n8n restarts (classic activation: checkExists on every start)', () => {
 	let sim: Simulator;
@@ -223,7 +207,7 @@ describe('X Account Activity Trigger across n8n restarts (classic activation: ch
 			id: 'xSimCred0002',
 			name: 'X simulator v2',
 			type: 'xAccountActivityApi',
-			data: { ...appCreds(sim), apiVersion: 'v2', bearerToken: '', environment: '' },
+			data: simCredentialData(sim, 'v2'),
 		});
 		await importWorkflow(userFolder, {
 			id: 'xTriggerE2e02',
@@ -286,7 +270,7 @@ describe('X Account Activity Trigger set to the X Activity API (XAA), in a real 
 			id: 'xSimCred0004',
 			name: 'X simulator v2',
 			type: 'xAccountActivityApi',
-			data: { ...appCreds(sim), apiVersion: 'v2', bearerToken: '', environment: '' },
+			data: simCredentialData(sim, 'v2'),
 		});
 		await importWorkflow(userFolder, {
 			id: WF,

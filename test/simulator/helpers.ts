@@ -6,6 +6,7 @@ import OAuth from 'oauth-1.0a';
 
 import { crcResponse } from '../../client/webhook-signature';
 import type { Simulator } from '../../simulator';
+import type { ApiFlavour, XAppCredentials } from '../../client/types';
 
 export interface RawResponse {
 	status: number;
@@ -209,4 +210,36 @@ export async function waitFor(cond: () => boolean, timeoutMs = 5000): Promise<vo
 		if (Date.now() > end) throw new Error('waitFor: condition not met in time');
 		await new Promise((r) => setTimeout(r, 10));
 	}
+}
+
+/** The simulator app's keys as the X client takes them, for one API flavour. */
+export function simAppCredentials(
+	sim: Simulator,
+	flavour: ApiFlavour,
+	over: Partial<XAppCredentials> = {},
+): XAppCredentials {
+	return {
+		consumerKey: sim.app.consumerKey,
+		consumerSecret: sim.app.consumerSecret,
+		accessToken: sim.app.accessToken,
+		accessTokenSecret: sim.app.accessTokenSecret,
+		apiVersion: flavour,
+		environment: flavour === 'premium' ? sim.app.environment : undefined,
+		baseUrl: sim.baseUrl,
+		...over,
+	};
+}
+
+/** The same keys as the data of an n8n `xAccountActivityApi` credential (bearer left empty: fetched). */
+export function simCredentialData(sim: Simulator, flavour: ApiFlavour): Record<string, string> {
+	return {
+		apiVersion: flavour,
+		consumerKey: sim.app.consumerKey,
+		consumerSecret: sim.app.consumerSecret,
+		accessToken: sim.app.accessToken,
+		accessTokenSecret: sim.app.accessTokenSecret,
+		bearerToken: '',
+		environment: flavour === 'premium' ? sim.app.environment : '',
+		baseUrl: sim.baseUrl,
+	};
 }

@@ -29,6 +29,14 @@ describe('secret cache', () => {
 		expect(reads).toBe(before + 1);
 	});
 
+	it('requests arriving together when the entry expires share one credential read', async () => {
+		let reads = 0;
+		const load = () => new Promise<string>((r) => setTimeout(() => r(`s${++reads}`), 10));
+		const secrets = await Promise.all(Array.from({ length: 8 }, () => currentSecret('cred', load, 5)));
+		expect(secrets).toEqual(Array(8).fill('s1'));
+		expect(reads).toBe(1);
+	});
+
 	it('without a credential id it always reads', async () => {
 		let reads = 0;
 		const load = async () => (++reads, 's');

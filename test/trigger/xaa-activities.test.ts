@@ -5,7 +5,7 @@ import { ensureXaaSubscriptions, removeXaaSubscriptions, xaaSubscriptionsPresent
 import { ACTIVITIES } from '../../nodes/XAccountActivityTrigger/activities';
 import { xaaSpecsForActivities } from '../../nodes/XAccountActivityTrigger/xaa-activities';
 import { startSimulator, type Simulator } from '../../simulator';
-import { startReceiver, type Receiver } from '../simulator/helpers';
+import { simAppCredentials, startReceiver, type Receiver } from '../simulator/helpers';
 
 describe('xaaSpecsForActivities', () => {
 	it('maps every activity to valid, subscribable XAA subscriptions (or to none, where XAA has no event)', () => {
@@ -35,14 +35,7 @@ describe('XAA subscriptions owned by a tag', () => {
 	beforeAll(async () => {
 		sim = await startSimulator();
 		receiver = await startReceiver(sim.app.consumerSecret);
-		client = new XClient({
-			consumerKey: sim.app.consumerKey,
-			consumerSecret: sim.app.consumerSecret,
-			accessToken: sim.app.accessToken,
-			accessTokenSecret: sim.app.accessTokenSecret,
-			apiVersion: 'v2',
-			baseUrl: sim.baseUrl,
-		});
+		client = new XClient(simAppCredentials(sim, 'v2'));
 	});
 	afterAll(async () => {
 		await sim.stop();

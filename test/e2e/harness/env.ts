@@ -88,6 +88,7 @@ export function runCommand(
 				);
 			}
 		});
+		child.stdin.on('error', () => undefined); // the child may exit before reading its input (EPIPE); its exit code tells
 		child.stdin.end(options.input ?? '');
 	});
 }

@@ -3,6 +3,8 @@
 import { configWithoutCloudSupport } from '@n8n/node-cli/eslint';
 
 export default [
+	// build and test output (compiled JS, screenshots) is not source
+	{ ignores: ['dist/**', '.test-output/**', 'node_modules/**'] },
 	...configWithoutCloudSupport,
 	{
 		// This version of the rule set forbids runtime dependencies even in non-cloud mode; the
@@ -13,7 +15,7 @@ export default [
 	{
 		// Outside the n8n nodes there is no node to attach a NodeApiError to, and command-line
 		// programs and test harnesses talk to a person through the console.
-		files: ['client/**/*.ts', 'migrate/**/*.ts', 'simulator/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+		files: ['client/**/*.ts', 'migrate/**/*.ts', 'simulator/**/*.ts', 'playground/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
 		rules: { 'no-console': 'off', '@n8n/community-nodes/require-node-api-error': 'off' },
 	},
 ];

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
  * `node dist/simulator/cli.js [start] [--port N] [--config FILE]` (or `npm run simulator -- …`).
+ * `node dist/simulator/cli.js emit mention|dm|like|follow|… [--count N] [--for USER_ID] [--url URL]`
  *
- * Subcommands live in COMMANDS; `start` is the default. A later `emit` subcommand talks to a
- * running simulator through its admin endpoint (POST /_sim/emit).
+ * Subcommands live in COMMANDS; `start` is the default. `emit` talks to a running simulator (the
+ * playground's, or `npm run simulator`) through its loopback admin endpoint (POST /_sim/emit).
  * Exit codes: 0 ok, 1 runtime failure, 2 usage or config error.
  */
 import {
@@ -22,7 +23,93 @@ interface Command {
 	summary: string;
 	flags: Record<string, FlagKind>;
 	usage: string;
+	/** Name under which one leading positional argument (not starting with `-`) is passed in flags. */
+	positional?: string;
 	run: (flags: Record<string, string | number | boolean>) => Promise<number>;
+}
+
+/** Where `emit` finds a running simulator by default (the playground's and `npm run simulator`'s port). */
+export const DEFAULT_SIMULATOR_URL = 'http://127.0.0.1:8790';
+
+interface EmitAnswer {
+	kind?: string;
+	forUserId?: string;
+	userId?: string;
+	fromUserId?: string;
+	webhookIds?: string[];
+	events?: number;
+	deliveries?: Array<{ webhookId: string; delivered: boolean; attempts: Array<number | string> }>;
+	error?: string;
+}
+
+/** `emit`: POST /_sim/emit on a running simulator and report what was delivered where. */
+export async function emitCommand(
+	flags: Record<string, string | number | boolean>,
+): Promise<number> {
+	const kind = flags.kind;
+	if (typeof kind !== 'string' || kind === '')
+		throw new UsageError('emit needs a kind, e.g. `emit mention` (mention, dm, like, follow, …)');
+	const base = (typeof flags.url === 'string' ? flags.url : DEFAULT_SIMULATOR_URL).replace(
+		/\/+$/,
+		'',
+	);
+	if (!/^https?:\/\/[^/]+$/.test(base))
+		throw new UsageError(`--url must be like ${DEFAULT_SIMULATOR_URL}, got "${base}"`);
+	const body: Record<string, unknown> = { kind };
+	if (typeof flags.count === 'number') {
+		if (flags.count < 1) throw new UsageError('--count must be at least 1');
+		body.count = flags.count;
+	}
+	if (typeof flags.for === 'string') body.forUserId = flags.for;
+	let response: Response;
+	try {
+		response = await fetch(`${base}/_sim/emit`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+			signal: AbortSignal.timeout(120_000),
+		});
+	} catch (e) {
+		const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
+		console.error(
+			`error: no simulator answers at ${base} (${cause}). Start one first: \`npm start\` (the playground) or \`npm run simulator\`; use --url for another address.`,
+		);
+		return 1;
+	}
+	const text = await response.text();
+	let answer: EmitAnswer;
+	try {
+		answer = JSON.parse(text) as EmitAnswer;
+	} catch {
+		console.error(
+			`error: ${base}/_sim/emit answered ${response.status} with no JSON: ${text.slice(0, 300)}`,
+		);
+		return 1;
+	}
+	if (!response.ok) {
+		console.error(
+			`error: the simulator refused the event (${response.status}): ${answer.error ?? text.slice(0, 300)}`,
+		);
+		return response.status === 400 ? 2 : 1;
+	}
+	const deliveries = answer.deliveries ?? [];
+	const delivered = deliveries.filter((d) => d.delivered).length;
+	const forUser = answer.forUserId ?? answer.userId;
+	console.log(
+		`emitted ${answer.events ?? '?'} ${answer.kind ?? kind} event(s)${forUser ? ` for user ${forUser}` : ''}${answer.fromUserId ? ` from user ${answer.fromUserId}` : ''}: ${delivered} of ${deliveries.length} deliveries accepted`,
+	);
+	for (const d of deliveries) {
+		console.log(
+			`  webhook ${d.webhookId}: ${d.delivered ? 'delivered' : 'NOT delivered'} (answers: ${d.attempts.join(', ') || 'none'})`,
+		);
+	}
+	if (deliveries.length === 0) {
+		console.error(
+			'no webhook receives events for this user: publish a workflow with the X Account Activity Trigger (the playground does) or subscribe the user first.',
+		);
+		return 1;
+	}
+	return delivered === deliveries.length ? 0 : 1;
 }
 
 /** Parses `--name value`, `--name=value` and boolean `--name`; anything else is a UsageError. */
@@ -107,6 +194,13 @@ const COMMANDS: Record<string, Command> = {
 			return 0;
 		},
 	},
+	emit: {
+		summary: 'send signed events of a kind (mention, dm, like, follow, …) from a running simulator',
+		usage: 'emit KIND [--count N] [--for USER_ID] [--url URL]',
+		positional: 'kind',
+		flags: { count: 'number', for: 'string', url: 'string', help: 'boolean' },
+		run: emitCommand,
+	},
 };
 
 function usage(): string {
@@ -127,7 +221,13 @@ export async function main(argv: string[]): Promise<number> {
 	const command = COMMANDS[name];
 	try {
 		if (!command) throw new UsageError(`unknown command "${name}"`);
-		const flags = parseFlags(rest, command.flags);
+		const positional =
+			command.positional !== undefined && rest[0] !== undefined && !rest[0].startsWith('-')
+				? rest[0]
+				: undefined;
+		const flags = parseFlags(positional === undefined ? rest : rest.slice(1), command.flags);
+		if (positional !== undefined && command.positional !== undefined)
+			flags[command.positional] = positional;
 		if (flags.help) {
 			console.log(usage());
 			return 0;

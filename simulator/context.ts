@@ -20,6 +20,8 @@ export interface RequestLogEntry {
 	userId?: string;
 	/** Set when the answer was an injected fault ('fault') or a hang ('hang', status 0). */
 	injected?: 'fault' | 'hang';
+	/** On a 429: the refused window's end (Unix s), so callers can count refusals per window. */
+	rateLimitReset?: number;
 	ms: number;
 }
 

@@ -263,6 +263,7 @@ async function handle(
 	const headers = rateHeaders(verdict);
 	if (!verdict.allowed) {
 		ctx.stats.rateLimited++;
+		entry.rateLimitReset = verdict.reset;
 		const reply = route.api === 'v2' ? V2.rateLimited() : V1.rateLimited();
 		writeReply(res, reply, headers);
 		log(429);

@@ -242,6 +242,16 @@ export class UserSet implements Iterable<MergedUser> {
 		return this.index.has(userId);
 	}
 
+	/** Position of the user in first-seen order (the iteration order), or undefined. */
+	indexOf(userId: string): number | undefined {
+		return this.index.get(userId);
+	}
+
+	/** The user at a position of the iteration order. */
+	at(position: number): MergedUser {
+		return this.userAt(position);
+	}
+
 	get(userId: string): MergedUser | undefined {
 		const at = this.index.get(userId);
 		return at === undefined ? undefined : this.userAt(at);

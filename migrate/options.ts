@@ -1,0 +1,274 @@
+/**
+ * `x-aaa-migrate` command line: flags → MigrateOptions, the usage text, and ConfigError (exit 2,
+ * raised before a single request is sent). Credentials come from the environment only.
+ */
+import type { ApiFlavour } from '../client/types';
+
+export class ConfigError extends Error {
+	readonly exitCode = 2;
+
+	constructor(message: string) {
+		super(message);
+		this.name = 'ConfigError';
+	}
+}
+
+export type MigrationTo = 'aaa' | 'xaa';
+
+export interface MigrateOptions {
+	from: string[];
+	tokens?: string;
+	webhookId?: string;
+	webhookUrl?: string;
+	api: ApiFlavour;
+	env?: string;
+	baseUrl?: string;
+	concurrency: number;
+	/** Journal; default: beside the report, `<report>.state.jsonl`. */
+	state?: string;
+	report: string;
+	dryRun: boolean;
+	verify: boolean;
+	simulate: boolean;
+	/** --simulate only: how many users the simulator generates. */
+	simulateUsers: number;
+	to: MigrationTo;
+	fromAaa?: string;
+	help: boolean;
+}
+
+export const USAGE = `Usage: x-aaa-migrate --from FILE [--from FILE …] [--tokens CSV]
+                     (--webhook-id ID | --webhook-url URL) [options]
+       x-aaa-migrate --simulate [options]
+
+Moves an X app's users off Site Streams / User Streams onto Account Activity API
+subscriptions: reads the user lists, plans, subscribes every user with their own token
+(at the rate X allows), journals each outcome, verifies against X's subscription list and
+writes a report.
+
+Inputs
+  --from FILE          Site Streams info.json or User Streams CSV; repeat to merge several
+  --tokens CSV         token store: user_id,access_token,access_token_secret
+                       (or token columns in the --from CSVs)
+Target
+  --webhook-id ID      subscribe users to this registered webhook
+  --webhook-url URL    reuse the webhook registered for this URL, or register it
+  --api FLAVOUR        enterprise (default) | premium | v2
+  --env NAME           premium environment name (case-sensitive; required with premium;
+                       --simulate uses the simulator's "dev")
+  --base-url URL       X API base URL (default https://api.x.com)
+  --to aaa             migration target (aaa; xaa is planned)
+Run
+  --concurrency N      requests in flight at once (1-256, default 16)
+  --state FILE         journal for resuming a killed run (default <report>.state.jsonl)
+  --report FILE        JSON report (default migrate-report.json) and a CSV twin (.csv)
+  --dry-run            read the inputs, print the plan, send nothing
+  --no-verify          skip listing X's subscriptions after the run
+  --simulate           demo against the built-in X simulator with generated users and tokens
+  --simulate-users N   users the simulator generates (default 300)
+  --help               this text
+
+Credentials (environment only, never flags; never printed)
+  X_CONSUMER_KEY, X_CONSUMER_SECRET        the app's keys (required)
+  X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET    app owner's token (needed to register/find a webhook by URL)
+  X_BEARER_TOKEN                           app-only bearer (optional; fetched when absent)
+
+Exit codes
+  0  every user subscribed (or already was) and verified
+  1  some user needs attention (needs_reauth, missing_token, failed, not verified) or X failed
+  2  bad input or configuration: nothing was sent
+`;
+
+const VALUE_FLAGS = new Set([
+	'--from',
+	'--tokens',
+	'--webhook-id',
+	'--webhook-url',
+	'--api',
+	'--env',
+	'--base-url',
+	'--concurrency',
+	'--state',
+	'--report',
+	'--to',
+	'--from-aaa',
+	'--simulate-users',
+]);
+const BOOLEAN_FLAGS = new Set(['--dry-run', '--no-verify', '--simulate', '--help', '-h']);
+
+/** Parses the flags. Throws ConfigError on anything unknown or malformed. */
+export function parseArgs(argv: readonly string[]): MigrateOptions {
+	const o: MigrateOptions = {
+		from: [],
+		api: 'enterprise',
+		concurrency: 16,
+		report: 'migrate-report.json',
+		dryRun: false,
+		verify: true,
+		simulate: false,
+		simulateUsers: 300,
+		to: 'aaa',
+		help: false,
+	};
+	const seen = new Set<string>();
+	let reportGiven = false;
+	for (let i = 0; i < argv.length; i++) {
+		let flag = argv[i];
+		let value: string | undefined;
+		const eq = flag.indexOf('=');
+		if (flag.startsWith('--') && eq > 0) {
+			value = flag.slice(eq + 1);
+			flag = flag.slice(0, eq);
+		}
+		if (BOOLEAN_FLAGS.has(flag)) {
+			if (value !== undefined) throw new ConfigError(`${flag} takes no value`);
+			if (flag === '--dry-run') o.dryRun = true;
+			else if (flag === '--no-verify') o.verify = false;
+			else if (flag === '--simulate') o.simulate = true;
+			else o.help = true;
+			continue;
+		}
+		if (!VALUE_FLAGS.has(flag)) {
+			throw new ConfigError(
+				flag.startsWith('-') ? `unknown flag ${flag} (see --help)` : `unexpected argument "${flag}" (see --help)`,
+			);
+		}
+		if (value === undefined) {
+			value = argv[++i];
+			if (value === undefined || (value.startsWith('--') && value.length > 2)) {
+				throw new ConfigError(`${flag} needs a value`);
+			}
+		}
+		if (flag !== '--from' && seen.has(flag)) throw new ConfigError(`${flag} given twice`);
+		seen.add(flag);
+		switch (flag) {
+			case '--from':
+				o.from.push(value);
+				break;
+			case '--tokens':
+				o.tokens = value;
+				break;
+			case '--webhook-id':
+				if (!/^\d{1,20}$/.test(value)) throw new ConfigError(`--webhook-id must be a numeric webhook id (got "${value}")`);
+				o.webhookId = value;
+				break;
+			case '--webhook-url':
+				try {
+					const u = new URL(value);
+					if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('not http(s)');
+				} catch {
+					throw new ConfigError(`--webhook-url must be an http(s) URL (got "${value}")`);
+				}
+				o.webhookUrl = value;
+				break;
+			case '--api':
+				if (value !== 'enterprise' && value !== 'premium' && value !== 'v2') {
+					throw new ConfigError(`--api must be enterprise, premium or v2 (got "${value}")`);
+				}
+				o.api = value;
+				break;
+			case '--env':
+				if (!value.trim()) throw new ConfigError('--env needs the premium environment name');
+				o.env = value;
+				break;
+			case '--base-url':
+				try {
+					const u = new URL(value);
+					if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('not http(s)');
+				} catch {
+					throw new ConfigError(`--base-url must be an http(s) URL (got "${value}")`);
+				}
+				o.baseUrl = value;
+				break;
+			case '--concurrency':
+				o.concurrency = positiveInt(flag, value, 256);
+				break;
+			case '--simulate-users':
+				o.simulateUsers = positiveInt(flag, value, 100_000);
+				break;
+			case '--state':
+				o.state = value;
+				break;
+			case '--report':
+				o.report = value;
+				reportGiven = true;
+				break;
+			case '--to':
+				if (value !== 'aaa' && value !== 'xaa') throw new ConfigError(`--to must be aaa or xaa (got "${value}")`);
+				o.to = value;
+				break;
+			case '--from-aaa':
+				o.fromAaa = value;
+				break;
+		}
+	}
+	if (o.help) return o;
+	if (o.to === 'xaa' || o.fromAaa !== undefined) {
+		throw new ConfigError('--to xaa and --from-aaa are not available yet: this version migrates to AAA subscriptions');
+	}
+	if (o.api === 'premium' && !o.env && !o.simulate) throw new ConfigError('--api premium needs --env NAME (the environment, case-sensitive)');
+	if (o.api !== 'premium' && o.env !== undefined) throw new ConfigError('--env only applies to --api premium');
+	if (o.webhookId !== undefined && o.webhookUrl !== undefined) {
+		throw new ConfigError('give either --webhook-id or --webhook-url, not both');
+	}
+	if (o.simulate) {
+		for (const f of ['--from', '--tokens', '--base-url', '--webhook-id', '--webhook-url'] as const) {
+			if (f === '--from' ? o.from.length > 0 : seen.has(f)) {
+				throw new ConfigError(`--simulate makes its own inputs, simulator and webhook: drop ${f}`);
+			}
+		}
+		if (!reportGiven) o.report = '';
+		return o;
+	}
+	if (o.from.length === 0 && o.tokens === undefined) throw new ConfigError('give at least one --from FILE (or a --tokens CSV)');
+	if (!o.dryRun && o.webhookId === undefined && o.webhookUrl === undefined) {
+		throw new ConfigError('give --webhook-id ID or --webhook-url URL (the webhook to subscribe users to)');
+	}
+	return o;
+}
+
+function positiveInt(flag: string, value: string, max: number): number {
+	if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
+		throw new ConfigError(`${flag} must be a whole number from 1 to ${max} (got "${value}")`);
+	}
+	return Number(value);
+}
+
+/** The app's credentials from the environment. Throws ConfigError naming what is missing. */
+export interface EnvCredentials {
+	consumerKey: string;
+	consumerSecret: string;
+	accessToken?: string;
+	accessTokenSecret?: string;
+	bearerToken?: string;
+}
+
+export function credentialsFromEnv(env: NodeJS.ProcessEnv, needOwner: boolean): EnvCredentials {
+	const get = (k: string) => {
+		const v = env[k]?.trim();
+		return v ? v : undefined;
+	};
+	const c: EnvCredentials = {
+		consumerKey: get('X_CONSUMER_KEY') ?? '',
+		consumerSecret: get('X_CONSUMER_SECRET') ?? '',
+		accessToken: get('X_ACCESS_TOKEN'),
+		accessTokenSecret: get('X_ACCESS_TOKEN_SECRET'),
+		bearerToken: get('X_BEARER_TOKEN'),
+	};
+	const missing: string[] = [];
+	if (!c.consumerKey) missing.push('X_CONSUMER_KEY');
+	if (!c.consumerSecret) missing.push('X_CONSUMER_SECRET');
+	if (needOwner) {
+		if (!c.accessToken) missing.push('X_ACCESS_TOKEN');
+		if (!c.accessTokenSecret) missing.push('X_ACCESS_TOKEN_SECRET');
+	}
+	if (missing.length > 0) {
+		throw new ConfigError(
+			`missing environment variable${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` +
+				(needOwner && (missing.includes('X_ACCESS_TOKEN') || missing.includes('X_ACCESS_TOKEN_SECRET'))
+					? ' (the app owner\'s token is needed to find or register the webhook by URL)'
+					: ''),
+		);
+	}
+	return c;
+}

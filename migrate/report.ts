@@ -1,0 +1,86 @@
+/**
+ * The report: JSON (`--report`) and its CSV twin, written as a stream so a million users never
+ * become one giant string. Holds user ids, statuses and X's error messages: never a secret.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+
+export type UserStatus = 'subscribed' | 'already_subscribed' | 'needs_reauth' | 'missing_token' | 'failed';
+
+export interface ReportSummary {
+	total: number;
+	subscribed: number;
+	already_subscribed: number;
+	needs_reauth: number;
+	missing_token: number;
+	failed: number;
+	/** Number of users found in X's subscription list (null with --no-verify). */
+	verified: number | null;
+	/** Users Site Streams listed with dm:false: no DM events until they re-authorise with DM permission. */
+	dm_false: number;
+}
+
+export interface ReportRow {
+	user_id: string;
+	status: UserStatus;
+	/** In X's subscription list after the run (null with --no-verify). */
+	verified: boolean | null;
+	error: string | null;
+	/** Only when Site Streams listed the user with dm:false. */
+	dm?: false;
+}
+
+/** The CSV twin's path: the report's with .csv instead of .json (or .csv appended). */
+export function csvPathOf(reportPath: string): string {
+	return /\.json$/i.test(reportPath) ? reportPath.replace(/\.json$/i, '.csv') : `${reportPath}.csv`;
+}
+
+class Out {
+	private buf: string[] = [];
+	private size = 0;
+
+	constructor(private readonly stream: WriteStream) {}
+
+	async write(text: string): Promise<void> {
+		this.buf.push(text);
+		this.size += text.length;
+		if (this.size >= 64 * 1024) await this.flush();
+	}
+
+	async flush(): Promise<void> {
+		if (this.buf.length === 0) return;
+		const chunk = this.buf.join('');
+		this.buf = [];
+		this.size = 0;
+		if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+	}
+
+	async end(): Promise<void> {
+		await this.flush();
+		this.stream.end();
+		await once(this.stream, 'finish');
+	}
+}
+
+function csvField(v: string): string {
+	return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+export async function writeReport(path: string, summary: ReportSummary, rows: Iterable<ReportRow>): Promise<{ json: string; csv: string }> {
+	const csvPath = csvPathOf(path);
+	const json = new Out(createWriteStream(path));
+	const csv = new Out(createWriteStream(csvPath));
+	await json.write(`{"summary":${JSON.stringify(summary)},\n"users":[`);
+	await csv.write('user_id,status,verified,error\r\n');
+	let first = true;
+	for (const row of rows) {
+		await json.write((first ? '\n' : ',\n') + JSON.stringify(row));
+		first = false;
+		await csv.write(
+			`${row.user_id},${row.status},${row.verified === null ? '' : String(row.verified)},${row.error === null ? '' : csvField(row.error)}\r\n`,
+		);
+	}
+	await json.write('\n]}\n');
+	await Promise.all([json.end(), csv.end()]);
+	return { json: path, csv: csvPath };
+}

@@ -131,7 +131,6 @@ async function throughput(users: number, latencyMs: number, concurrency: number)
 		config,
 		JSON.stringify({ port: 0, generateUsers: { count: users }, latencyMs, subscriptionLimit: { enterprise: users + 10 } }),
 	);
-	// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- bench tooling: runs the simulator's CLI as its own process, no node code
 	const simProc = spawn(process.execPath, [join(__dirname, '../simulator/cli.js'), 'start', '--config', config], {
 		stdio: ['ignore', 'pipe', 'inherit'],
 	});
@@ -161,7 +160,6 @@ async function throughput(users: number, latencyMs: number, concurrency: number)
 		const argv = ['--tokens', tokens, '--report', join(dir, 'r.json'), '--base-url', baseUrl, '--webhook-url', r.url, '--concurrency', String(concurrency), '--no-verify'];
 		const cli = join(__dirname, '../migrate/cli.js');
 		const { stdout, code } = await new Promise<{ stdout: string; code: number | null }>((resolve, reject) => {
-			// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- bench tooling: runs the built CLI as its own process, no node code
 			const child = spawn(process.execPath, [cli, ...argv], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
 			let out = '';
 			child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -190,7 +188,6 @@ function parse(users: number): void {
 	let out = '';
 	let failed = false;
 	try {
-		// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- bench tooling: runs the built CLI as its own process, no node code
 		out = execFileSync(process.execPath, [script, String(users)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 	} catch (err) {
 		out = String((err as { stdout?: string }).stdout ?? '');
@@ -292,7 +289,6 @@ async function endToEnd(users: number, concurrency: number): Promise<void> {
 		let peakParent = 0;
 		let peakSum = 0;
 		const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
-			// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- bench tooling: runs the built CLI as its own process, no node code
 			const child = spawn(process.execPath, [cli, ...argv], {
 				env: {
 					PATH: process.env.PATH,

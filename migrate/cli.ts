@@ -42,7 +42,6 @@ export function reexecArgs(argv: readonly string[], execArgv: readonly string[],
 
 /** Runs the command in a child with a capped heap; the child stops at once if this process dies. */
 function reexec(nodeArgs: string[]): void {
-	// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- the CLI re-runs itself (same file, same arguments) with a heap limit; no node code
 	const child = spawn(process.execPath, [...nodeArgs, __filename, ...process.argv.slice(2)], {
 		stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
 		env: { ...process.env, X_AAA_MIGRATE_CHILD: '1' },

@@ -200,7 +200,6 @@ export function distIsStale(repo: string): boolean {
 
 function runInherit(command: string, args: string[], cwd: string): Promise<void> {
 	return new Promise((resolve, reject) => {
-		// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- the playground is a developer command (it runs npm), no node code
 		const child = spawn(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
 		child.on('error', reject);
 		child.on('close', (code) =>

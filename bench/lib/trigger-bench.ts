@@ -164,7 +164,6 @@ export class SqliteReader {
 	private stderr = '';
 
 	constructor(nodeBin: string, databaseFile: string) {
-		// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- bench tooling: a local sqlite reader on n8n's Node, no node code
 		this.child = spawn(nodeBin, ['--no-warnings', '-e', READER_SCRIPT, databaseFile], {
 			stdio: ['pipe', 'pipe', 'pipe'],
 		});

@@ -26,7 +26,6 @@ function journalLines(path: string): Array<Record<string, unknown>> {
 
 function runCli(argv: string[], env: NodeJS.ProcessEnv, killWhen?: () => boolean) {
 	return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve, reject) => {
-		// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- test harness: runs the built CLI to kill it, no node code
 		const child = spawn(process.execPath, [CLI, ...argv], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 		let stdout = '';
 		let stderr = '';

@@ -85,7 +85,6 @@ function emit(
 	kind: string,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
 	return new Promise((resolve) => {
-		// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- test: runs the simulator CLI like a user
 		execFile(
 			process.execPath,
 			[SIM_CLI, 'emit', kind, '--url', simulatorUrl],
@@ -113,7 +112,6 @@ describe('playground: npm start', () => {
 		expect(fs.existsSync(SIM_CLI)).toBe(true); // npm run build first (npm test does)
 		await ensureN8n(); // first time on a machine: minutes
 		// What `npm start` compiles (incremental: seconds after the first time).
-		// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- test: compiles the playground like npm start
 		execFileSync(
 			process.execPath,
 			[require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.playground.json'],
@@ -124,7 +122,6 @@ describe('playground: npm start', () => {
 		);
 		dir = fs.mkdtempSync(path.join(os.tmpdir(), 'x-aaa-playground-test-'));
 		ports = { n8n: await freePort(), sim: await freePort() };
-		// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- test: runs the playground like a user
 		child = spawn(
 			process.execPath,
 			[

@@ -56,7 +56,6 @@ export function runCommand(
 	options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number },
 ): Promise<RunResult> {
 	return new Promise((resolve, reject) => {
-		// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- test harness: it runs n8n and npm, it is no node code
 		const child = spawn(command, args, {
 			cwd: options.cwd,
 			env: options.env,

@@ -35,7 +35,6 @@ export function ensureN8n(): Promise<N8nInstall> {
 
 function runEnsureScript(): Promise<N8nInstall> {
 	return new Promise((resolve, reject) => {
-		// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- test harness: it runs n8n and npm, it is no node code
 		const child = spawn(process.execPath, [ENSURE_SCRIPT, '--json'], {
 			cwd: REPO_ROOT,
 			stdio: ['ignore', 'pipe', 'pipe'],

@@ -120,7 +120,6 @@ export async function startN8n(options: StartN8nOptions): Promise<RunningN8n> {
 	let output = '';
 	const echo = options.echo ?? process.env.X_AAA_E2E_VERBOSE === '1';
 	const started = Date.now();
-	// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- test harness: it runs n8n and npm, it is no node code
 	const child = spawn(install.nodeBin, [install.n8nBin, 'start'], {
 		cwd: options.userFolder,
 		env,

@@ -27,6 +27,9 @@ import { parseArgs } from '../migrate/options';
 import { migrate } from '../migrate/run';
 import { startSimulator, type SimulatorConfig } from '../simulator';
 
+/** Run with `npm run bench:migrate` (builds first): the CLIs it starts are the built ones in dist/. */
+const REPO = join(__dirname, '..');
+
 interface Row {
 	bench: string;
 	figure: string;
@@ -131,7 +134,7 @@ async function throughput(users: number, latencyMs: number, concurrency: number)
 		config,
 		JSON.stringify({ port: 0, generateUsers: { count: users }, latencyMs, subscriptionLimit: { enterprise: users + 10 } }),
 	);
-	const simProc = spawn(process.execPath, [join(__dirname, '../simulator/cli.js'), 'start', '--config', config], {
+	const simProc = spawn(process.execPath, [join(REPO, 'dist/simulator/cli.js'), 'start', '--config', config], {
 		stdio: ['ignore', 'pipe', 'inherit'],
 	});
 	let banner = '';
@@ -158,7 +161,7 @@ async function throughput(users: number, latencyMs: number, concurrency: number)
 			X_ACCESS_TOKEN_SECRET: field('Access token secret'),
 		};
 		const argv = ['--tokens', tokens, '--report', join(dir, 'r.json'), '--base-url', baseUrl, '--webhook-url', r.url, '--concurrency', String(concurrency), '--no-verify'];
-		const cli = join(__dirname, '../migrate/cli.js');
+		const cli = join(REPO, 'dist/migrate/cli.js');
 		const { stdout, code } = await new Promise<{ stdout: string; code: number | null }>((resolve, reject) => {
 			const child = spawn(process.execPath, [cli, ...argv], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
 			let out = '';
@@ -184,11 +187,11 @@ async function throughput(users: number, latencyMs: number, concurrency: number)
 }
 
 function parse(users: number): void {
-	const script = join(__dirname, 'migrate-parse.js');
+	const script = join(__dirname, 'lib/run-ts.js');
 	let out = '';
 	let failed = false;
 	try {
-		out = execFileSync(process.execPath, [script, String(users)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+		out = execFileSync(process.execPath, [script, join(__dirname, 'migrate-parse.ts'), String(users)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 	} catch (err) {
 		out = String((err as { stdout?: string }).stdout ?? '');
 		failed = true;
@@ -281,7 +284,7 @@ async function endToEnd(users: number, concurrency: number): Promise<void> {
 	await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 	const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 	try {
-		const cli = join(__dirname, '../migrate/cli.js');
+		const cli = join(REPO, 'dist/migrate/cli.js');
 		const argv = ['--from', info, '--tokens', tokens, '--report', join(dir, 'r.json'), '--base-url', base, '--webhook-id', '1', '--concurrency', String(concurrency)];
 		if (process.env.E2E_NO_VERIFY === '1') argv.push('--no-verify');
 		const t0 = performance.now();
@@ -379,8 +382,9 @@ async function main(): Promise<void> {
 	const only = args.includes('--e2e-only');
 	if (!only && !args.includes('--skip-pacing')) await pacing(600, 100, 3, 16);
 	if (!only && !args.includes('--skip-throughput')) {
-		await throughput(1000, 50, 16);
-		await throughput(2000, 50, 64);
+		const lat = Number(process.env.BENCH_LATENCY_MS ?? 50);
+		await throughput(1000, lat, 16);
+		await throughput(2000, lat, 64);
 	}
 	if (!only && !args.includes('--skip-parse')) parse(args.includes('--parse-users') ? parseUsers : 1_000_000);
 	if (!args.includes('--skip-e2e')) await endToEnd(e2eUsers, 64);

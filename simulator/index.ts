@@ -257,7 +257,8 @@ export async function startSimulator(config: SimulatorOptions = {}): Promise<Sim
 
 	const routes = [...oauth2Routes(), ...accountRoutes(), ...enterpriseRoutes(), ...premiumRoutes(), ...v2Routes(), ...xaaRoutes()];
 	const server = http.createServer(createRequestHandler(ctx, routes, admin));
-	server.keepAliveTimeout = 1000;
+	// Node clients keep an idle socket for the server's hint minus 1 s: a 1 s hint means no reuse at all.
+	server.keepAliveTimeout = 5000;
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(resolved.port, '127.0.0.1', () => {

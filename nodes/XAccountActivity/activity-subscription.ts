@@ -20,7 +20,7 @@ import {
 } from '../../client/xaa-event-types';
 import type { XaaFilter, XaaSubscription } from '../../client/xaa-normalise';
 import { compact, userIdFromToken } from './helpers';
-import { actingUser, listLimit, param, trimmed, type RunContext } from './params';
+import { actingUser, listLimit, param, trimmed, userTokenProperties, type RunContext } from './params';
 
 /** X's limits on the fields the node checks itself (the client checks them again). */
 const TAG_MAX = 200;
@@ -199,34 +199,7 @@ export const activitySubscriptionProperties: INodeProperties[] = [
 		description:
 			'Whose OAuth 1.0a token creates this private-type subscription. X accepts it only with user-context authorisation of the subscribed user (for mute and block, the subscribed user must be the acting account).',
 	},
-	{
-		displayName: 'Access Token',
-		name: 'accessToken',
-		type: 'string',
-		typeOptions: { password: true },
-		required: true,
-		default: '',
-		placeholder: '{{ $json.access_token }}',
-		displayOptions: {
-			show: { ...onCreate, eventType: PRIVATE_TYPES, actAs: ['userToken'] },
-		},
-		description:
-			"The user's OAuth 1.0a access token for this app, usually an expression reading it from the input item",
-	},
-	{
-		displayName: 'Access Token Secret',
-		name: 'accessTokenSecret',
-		type: 'string',
-		typeOptions: { password: true },
-		required: true,
-		default: '',
-		placeholder: '{{ $json.access_token_secret }}',
-		displayOptions: {
-			show: { ...onCreate, eventType: PRIVATE_TYPES, actAs: ['userToken'] },
-		},
-		description:
-			"The user's OAuth 1.0a access token secret, usually an expression reading it from the input item. Never copied into the output.",
-	},
+	...userTokenProperties({ ...onCreate, eventType: PRIVATE_TYPES }),
 	// ----- update / delete: which subscription -----
 	{
 		displayName: 'Subscriptions to Delete',

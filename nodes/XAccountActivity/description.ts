@@ -3,6 +3,7 @@
  * (Activity Subscription's are in activity-subscription.ts).
  */
 import type { INodeProperties } from 'n8n-workflow';
+import { userTokenProperties } from './params';
 
 const webhookOps = { resource: ['webhook'] };
 const subscriptionOps = { resource: ['subscription'] };
@@ -210,34 +211,7 @@ export const fieldProperties: INodeProperties[] = [
 		description:
 			"Whose account to subscribe or check. X requires that account's own OAuth 1.0a token.",
 	},
-	{
-		displayName: 'Access Token',
-		name: 'accessToken',
-		type: 'string',
-		typeOptions: { password: true },
-		required: true,
-		default: '',
-		placeholder: '{{ $json.access_token }}',
-		displayOptions: {
-			show: { ...subscriptionOps, operation: ['subscribe', 'check'], actAs: ['userToken'] },
-		},
-		description:
-			"The user's OAuth 1.0a access token for this app, usually an expression reading it from the input item",
-	},
-	{
-		displayName: 'Access Token Secret',
-		name: 'accessTokenSecret',
-		type: 'string',
-		typeOptions: { password: true },
-		required: true,
-		default: '',
-		placeholder: '{{ $json.access_token_secret }}',
-		displayOptions: {
-			show: { ...subscriptionOps, operation: ['subscribe', 'check'], actAs: ['userToken'] },
-		},
-		description:
-			"The user's OAuth 1.0a access token secret, usually an expression reading it from the input item. Never copied into the output.",
-	},
+	...userTokenProperties({ ...subscriptionOps, operation: ['subscribe', 'check'] }),
 	{
 		displayName: 'User ID',
 		name: 'userId',

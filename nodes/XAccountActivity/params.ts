@@ -3,7 +3,7 @@
  * parameter access, the acting user's token (Subscription → Subscribe / Check and
  * Activity Subscription → Create) and Return All / Limit.
  */
-import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import type { ApiFlavour, UserToken } from '../../client/types';
 import type { XClient } from '../../client/x-client';
 
@@ -65,4 +65,37 @@ export function listLimit(ctx: IExecuteFunctions, i: number): number | undefined
 export function limited<T>(ctx: IExecuteFunctions, i: number, list: T[]): T[] {
 	const limit = listLimit(ctx, i);
 	return limit === undefined ? list : list.slice(0, limit);
+}
+
+/**
+ * The Access Token / Access Token Secret pair for "Act As: User Token", shown where `show` says
+ * (n8n needs one property per display condition; `actingUser` reads them).
+ */
+export function userTokenProperties(show: NonNullable<IDisplayOptions['show']>): INodeProperties[] {
+	const displayOptions = { show: { ...show, actAs: ['userToken'] } };
+	return [
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			placeholder: '{{ $json.access_token }}',
+			displayOptions,
+			description: "The user's OAuth 1.0a access token for this app, usually an expression reading it from the input item",
+		},
+		{
+			displayName: 'Access Token Secret',
+			name: 'accessTokenSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			placeholder: '{{ $json.access_token_secret }}',
+			displayOptions,
+			description:
+				"The user's OAuth 1.0a access token secret, usually an expression reading it from the input item. Never copied into the output.",
+		},
+	];
 }

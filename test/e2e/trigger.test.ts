@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { request, simAppCredentials, simCredentialData } from '../simulator/helpers';
 import { XClient } from '../../client/x-client';
+import type { ApiFlavour } from '../../client/types';
 import { signWebhookPayload, crcResponse } from '../../client/webhook-signature';
 import { startSimulator, type Simulator, type EmitKind } from '../../simulator';
 import {
@@ -55,6 +56,37 @@ const EXPECTED: Array<[EmitKind, string, string]> = [
 	['delete', 'tweet_delete', 'tweet_deleted'],
 ];
 
+/** A user folder with the simulator credential and one published workflow holding the trigger. */
+async function prepareTriggerWorkflow(
+	sim: Simulator,
+	o: { workflowId: string; nodeId: string; webhookId: string; flavour: ApiFlavour; parameters: Record<string, unknown> },
+): Promise<string> {
+	await ensureN8n();
+	const userFolder = await prepareUserFolder();
+	const credential = { id: `cred${o.workflowId}`.slice(0, 16), name: `X simulator (${o.flavour})` };
+	await importCredential(userFolder, { ...credential, type: 'xAccountActivityApi', data: simCredentialData(sim, o.flavour) });
+	await importWorkflow(userFolder, {
+		id: o.workflowId,
+		name: `X trigger e2e ${o.workflowId}`,
+		nodes: [
+			{
+				id: o.nodeId,
+				name: NODE_NAME,
+				type: 'n8n-nodes-x-account-activity.xAccountActivityTrigger',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: o.webhookId,
+				parameters: o.parameters,
+				credentials: { xAccountActivityApi: credential },
+			},
+		],
+		connections: {},
+		settings: { saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' },
+	});
+	await publishWorkflow(userFolder, o.workflowId);
+	return userFolder;
+}
+
 describe('X Account Activity Trigger in a real n8n', () => {
 	let sim: Simulator;
 	let n8n: RunningN8n | undefined;
@@ -63,34 +95,14 @@ describe('X Account Activity Trigger in a real n8n', () => {
 
 	beforeAll(async () => {
 		expect(fs.existsSync(path.join(REPO_ROOT, 'dist/nodes/XAccountActivityTrigger/XAccountActivityTrigger.node.js'))).toBe(true); // npm run build first
-		await ensureN8n();
 		sim = await startSimulator();
-		userFolder = await prepareUserFolder();
-		await importCredential(userFolder, {
-			id: 'xSimCred0001',
-			name: 'X simulator',
-			type: 'xAccountActivityApi',
-			data: simCredentialData(sim, 'enterprise'),
+		userFolder = await prepareTriggerWorkflow(sim, {
+			workflowId: WORKFLOW_ID,
+			nodeId: 'a1b2c3d4-0000-4000-8000-000000000001',
+			webhookId: WEBHOOK_ID,
+			flavour: 'enterprise',
+			parameters: { outputMode: 'single', options: {} },
 		});
-		await importWorkflow(userFolder, {
-			id: WORKFLOW_ID,
-			name: 'X trigger e2e',
-			nodes: [
-				{
-					id: 'a1b2c3d4-0000-4000-8000-000000000001',
-					name: NODE_NAME,
-					type: 'n8n-nodes-x-account-activity.xAccountActivityTrigger',
-					typeVersion: 2,
-					position: [0, 0],
-					webhookId: WEBHOOK_ID,
-					parameters: { outputMode: 'single', options: {} },
-					credentials: { xAccountActivityApi: { id: 'xSimCred0001', name: 'X simulator' } },
-				},
-			],
-			connections: {},
-			settings: { saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' },
-		});
-		await publishWorkflow(userFolder, WORKFLOW_ID);
 		n8n = await startN8n({ userFolder });
 		hookUrl = n8n.webhookUrl(`${WEBHOOK_ID}/webhook`);
 	}, TIMEOUT);
@@ -200,34 +212,14 @@ describe('X Account Activity Trigger across n8n restarts (classic activation: ch
 	let n8n: RunningN8n | undefined;
 
 	beforeAll(async () => {
-		await ensureN8n();
 		sim = await startSimulator();
-		userFolder = await prepareUserFolder();
-		await importCredential(userFolder, {
-			id: 'xSimCred0002',
-			name: 'X simulator v2',
-			type: 'xAccountActivityApi',
-			data: simCredentialData(sim, 'v2'),
+		userFolder = await prepareTriggerWorkflow(sim, {
+			workflowId: 'xTriggerE2e02',
+			nodeId: 'a1b2c3d4-0000-4000-8000-000000000002',
+			webhookId: 'x-aaa-trigger-restarts',
+			flavour: 'v2',
+			parameters: { outputMode: 'perGroup', options: {} },
 		});
-		await importWorkflow(userFolder, {
-			id: 'xTriggerE2e02',
-			name: 'X trigger restarts',
-			nodes: [
-				{
-					id: 'a1b2c3d4-0000-4000-8000-000000000002',
-					name: NODE_NAME,
-					type: 'n8n-nodes-x-account-activity.xAccountActivityTrigger',
-					typeVersion: 2,
-					position: [0, 0],
-					webhookId: 'x-aaa-trigger-restarts',
-					parameters: { outputMode: 'perGroup', options: {} },
-					credentials: { xAccountActivityApi: { id: 'xSimCred0002', name: 'X simulator v2' } },
-				},
-			],
-			connections: {},
-			settings: { saveDataSuccessExecution: 'all' },
-		});
-		await publishWorkflow(userFolder, 'xTriggerE2e02');
 	}, TIMEOUT);
 
 	afterAll(async () => {
@@ -263,39 +255,19 @@ describe('X Account Activity Trigger set to the X Activity API (XAA), in a real 
 	let n8n: RunningN8n | undefined;
 
 	beforeAll(async () => {
-		await ensureN8n();
 		sim = await startSimulator();
-		userFolder = await prepareUserFolder();
-		await importCredential(userFolder, {
-			id: 'xSimCred0004',
-			name: 'X simulator v2',
-			type: 'xAccountActivityApi',
-			data: simCredentialData(sim, 'v2'),
+		userFolder = await prepareTriggerWorkflow(sim, {
+			workflowId: WF,
+			nodeId: NODE_ID,
+			webhookId: 'x-aaa-trigger-xaa',
+			flavour: 'v2',
+			parameters: {
+				source: 'xaa',
+				activities: ['mention', 'dm_received', 'like_received', 'new_follower', 'profile_updated'],
+				outputMode: 'single',
+				options: {},
+			},
 		});
-		await importWorkflow(userFolder, {
-			id: WF,
-			name: 'X trigger on XAA',
-			nodes: [
-				{
-					id: NODE_ID,
-					name: NODE_NAME,
-					type: 'n8n-nodes-x-account-activity.xAccountActivityTrigger',
-					typeVersion: 2,
-					position: [0, 0],
-					webhookId: 'x-aaa-trigger-xaa',
-					parameters: {
-						source: 'xaa',
-						activities: ['mention', 'dm_received', 'like_received', 'new_follower', 'profile_updated'],
-						outputMode: 'single',
-						options: {},
-					},
-					credentials: { xAccountActivityApi: { id: 'xSimCred0004', name: 'X simulator v2' } },
-				},
-			],
-			connections: {},
-			settings: { saveDataSuccessExecution: 'all' },
-		});
-		await publishWorkflow(userFolder, WF);
 		n8n = await startN8n({ userFolder });
 	}, TIMEOUT);
 

@@ -8,6 +8,8 @@
  *   {"u":"1460000000000000001","s":"subscribed"}
  *   {"u":"783214","s":"needs_reauth","e":"401 code 89: Invalid or expired token."}
  *   {"u":"783215","s":"failed","e":"…","t":1}        t:1 = transient, retried on resume
+ *   {"u":"783216","s":"subscribed","y":{"post.create":"subscribed","dm.sent":"already_subscribed"}}
+ *                                                    --to xaa: per event type (y), errors per type (ye)
  *
  * The header's fingerprint names the inputs (resolved paths and sizes), flavour, environment,
  * base URL and webhook the journal belongs to; resuming against anything else is refused.
@@ -24,6 +26,8 @@ export interface Fingerprint {
 	baseUrl: string;
 	webhook: { id: string } | { url: string } | null;
 	inputs: Array<{ file: string; role: string; bytes: number }>;
+	/** --to xaa --from-aaa: the AAA webhook whose subscription list gave users. */
+	fromAaa?: string | null;
 }
 
 export interface JournalRecord {
@@ -34,6 +38,10 @@ export interface JournalRecord {
 	t?: 1;
 	/** 1: written by verification's re-subscribe. */
 	r?: 1;
+	/** --to xaa: status per event type sent in this record (later records override earlier ones). */
+	y?: Record<string, string>;
+	/** --to xaa: error per event type, for the types that did not succeed. */
+	ye?: Record<string, string>;
 }
 
 export interface JournalContents {
@@ -49,6 +57,7 @@ function sameFingerprint(a: Fingerprint, b: Fingerprint): string | undefined {
 	if (JSON.stringify(a.webhook) !== JSON.stringify(b.webhook)) {
 		return `webhook (${JSON.stringify(a.webhook)} vs ${JSON.stringify(b.webhook)})`;
 	}
+	if ((a.fromAaa ?? null) !== (b.fromAaa ?? null)) return `--from-aaa webhook (${a.fromAaa ?? 'none'} vs ${b.fromAaa ?? 'none'})`;
 	if (JSON.stringify(a.inputs) !== JSON.stringify(b.inputs)) {
 		const f = (x: Fingerprint) => x.inputs.map((i) => `${i.file} (${i.bytes} bytes)`).join(', ');
 		return `inputs (${f(a)} vs ${f(b)})`;

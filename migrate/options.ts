@@ -3,6 +3,7 @@
  * raised before a single request is sent). Credentials come from the environment only.
  */
 import type { ApiFlavour } from '../client/types';
+import { XAA_EVENT_CATALOGUE, XAA_SUBSCRIBABLE_EVENT_TYPES, canonicalXaaEventType, type XaaEventType } from '../client/xaa-event-types';
 
 export class ConfigError extends Error {
 	readonly exitCode = 2;
@@ -33,16 +34,34 @@ export interface MigrateOptions {
 	/** --simulate only: how many users the simulator generates. */
 	simulateUsers: number;
 	to: MigrationTo;
+	/** --to xaa: take the users from this v2 webhook's AAA subscription list too. */
 	fromAaa?: string;
+	/** --to xaa: the event types to subscribe each user to (default AAA_EQUIVALENT_XAA_TYPES). */
+	eventTypes?: XaaEventType[];
+	/** --to xaa: the tag every created subscription carries (default x-aaa-migrate). */
+	tag?: string;
+	/** --to xaa: subscriptions the migration may use (default 1,500: self-serve; enterprise 75,000). */
+	cap?: number;
+	/** --to xaa: migrate the users that fit under the cap (in input order) instead of refusing. */
+	partial?: boolean;
 	help: boolean;
 }
 
+/** Default tag on XAA subscriptions made by migrate: find them later with it. */
+export const XAA_DEFAULT_TAG = 'x-aaa-migrate';
+/** Default --cap: the self-serve tier's subscription limit (enterprise: 75,000). */
+export const XAA_DEFAULT_CAP = 1500;
+/** --simulate --to xaa: users the simulator generates by default (60 × 17 = 1,020 subscriptions). */
+export const XAA_SIMULATE_USERS = 60;
+
 export const USAGE = `Usage: x-aaa-migrate --from FILE [--from FILE …] [--tokens CSV]
                      (--webhook-id ID | --webhook-url URL) [options]
-       x-aaa-migrate --simulate [options]
+       x-aaa-migrate --to xaa (--from FILE … | --from-aaa ID) [--tokens CSV]
+                     (--webhook-id ID | --webhook-url URL) [--event-types LIST] [options]
+       x-aaa-migrate --simulate [--to xaa] [options]
 
 Moves an X app's users off Site Streams / User Streams onto Account Activity API
-subscriptions: reads the user lists, plans, subscribes every user with their own token
+subscriptions (or, with --to xaa, X Activity API subscriptions): reads the user lists, plans, subscribes every user with their own token
 (at the rate X allows), journals each outcome, verifies against X's subscription list and
 writes a report.
 
@@ -57,7 +76,18 @@ Target
   --env NAME           premium environment name (case-sensitive; required with premium;
                        --simulate uses the simulator's "dev")
   --base-url URL       X API base URL (default https://api.x.com)
-  --to aaa             migration target (aaa; xaa is planned)
+  --to aaa|xaa         aaa (default): AAA subscriptions; xaa: X Activity API subscriptions
+                       (one per user and event type; needs v2: implies --api v2)
+X Activity API (--to xaa)
+  --from-aaa ID        also take the users of this v2 webhook's AAA subscription list
+                       (tokens still come from --tokens); may be combined with --from
+  --event-types LIST   comma-separated XAA event types (default: the 17 equivalents of what
+                       AAA delivered); private types need the user's own token
+  --tag TAG            tag on every created subscription (default x-aaa-migrate)
+  --cap N              subscriptions the migration may use (default 1500, self-serve;
+                       enterprise 75000); a plan over the cap is refused (exit 2)
+  --partial            over the cap: migrate the users that fit, in input order, and
+                       report the rest (status failed, "not attempted: over the subscription cap")
 Run
   --concurrency N      requests in flight at once (1-256, default 16)
   --state FILE         journal for resuming a killed run (default <report>.state.jsonl)
@@ -93,8 +123,11 @@ const VALUE_FLAGS = new Set([
 	'--to',
 	'--from-aaa',
 	'--simulate-users',
+	'--event-types',
+	'--tag',
+	'--cap',
 ]);
-const BOOLEAN_FLAGS = new Set(['--dry-run', '--no-verify', '--simulate', '--help', '-h']);
+const BOOLEAN_FLAGS = new Set(['--dry-run', '--no-verify', '--simulate', '--partial', '--help', '-h']);
 
 /** Parses the flags. Throws ConfigError on anything unknown or malformed. */
 export function parseArgs(argv: readonly string[]): MigrateOptions {
@@ -125,7 +158,10 @@ export function parseArgs(argv: readonly string[]): MigrateOptions {
 			if (flag === '--dry-run') o.dryRun = true;
 			else if (flag === '--no-verify') o.verify = false;
 			else if (flag === '--simulate') o.simulate = true;
-			else o.help = true;
+			else if (flag === '--partial') {
+				seen.add(flag);
+				o.partial = true;
+			} else o.help = true;
 			continue;
 		}
 		if (!VALUE_FLAGS.has(flag)) {
@@ -198,13 +234,38 @@ export function parseArgs(argv: readonly string[]): MigrateOptions {
 				o.to = value;
 				break;
 			case '--from-aaa':
+				if (!/^\d{1,20}$/.test(value)) throw new ConfigError(`--from-aaa must be a numeric v2 webhook id (got "${value}")`);
 				o.fromAaa = value;
+				break;
+			case '--event-types':
+				o.eventTypes = parseEventTypes(value);
+				break;
+			case '--tag':
+				if (value.length < 1 || value.length > 200) throw new ConfigError('--tag must be 1 to 200 characters');
+				o.tag = value;
+				break;
+			case '--cap':
+				o.cap = positiveInt(flag, value, 10_000_000);
 				break;
 		}
 	}
 	if (o.help) return o;
-	if (o.to === 'xaa' || o.fromAaa !== undefined) {
-		throw new ConfigError('--to xaa and --from-aaa are not available yet: this version migrates to AAA subscriptions');
+	if (o.to === 'xaa') {
+		if (seen.has('--api') && o.api !== 'v2') {
+			throw new ConfigError(
+				`--to xaa uses X's v2 API (XAA subscriptions deliver to v2 webhooks): give --api v2 or leave --api out, not --api ${o.api}`,
+			);
+		}
+		o.api = 'v2';
+		o.tag ??= XAA_DEFAULT_TAG;
+		o.cap ??= XAA_DEFAULT_CAP;
+		o.partial ??= false;
+		if (o.simulate && !seen.has('--simulate-users')) o.simulateUsers = XAA_SIMULATE_USERS;
+		if (o.simulate && o.fromAaa !== undefined) throw new ConfigError('--simulate makes its own inputs, simulator and webhook: drop --from-aaa');
+	} else {
+		for (const f of ['--from-aaa', '--event-types', '--tag', '--cap', '--partial'] as const) {
+			if (seen.has(f)) throw new ConfigError(`${f} only applies to --to xaa (the X Activity API)`);
+		}
 	}
 	if (o.api === 'premium' && !o.env && !o.simulate) throw new ConfigError('--api premium needs --env NAME (the environment, case-sensitive)');
 	if (o.api !== 'premium' && o.env !== undefined) throw new ConfigError('--env only applies to --api premium');
@@ -220,11 +281,36 @@ export function parseArgs(argv: readonly string[]): MigrateOptions {
 		if (!reportGiven) o.report = '';
 		return o;
 	}
-	if (o.from.length === 0 && o.tokens === undefined) throw new ConfigError('give at least one --from FILE (or a --tokens CSV)');
+	if (o.from.length === 0 && o.tokens === undefined && o.fromAaa === undefined) {
+		throw new ConfigError(o.to === 'xaa' ? 'give at least one --from FILE, a --tokens CSV or --from-aaa WEBHOOK_ID' : 'give at least one --from FILE (or a --tokens CSV)');
+	}
 	if (!o.dryRun && o.webhookId === undefined && o.webhookUrl === undefined) {
 		throw new ConfigError('give --webhook-id ID or --webhook-url URL (the webhook to subscribe users to)');
 	}
 	return o;
+}
+
+/** `--event-types a,b,c`: each checked against the catalogue (exit 2 naming the bad one). */
+function parseEventTypes(value: string): XaaEventType[] {
+	const out: XaaEventType[] = [];
+	for (const raw of value.split(',')) {
+		const name = raw.trim();
+		if (!name) continue;
+		const t = canonicalXaaEventType(name);
+		if (!t) {
+			throw new ConfigError(
+				`--event-types: "${name}" is not an XAA event type (one of ${XAA_SUBSCRIBABLE_EVENT_TYPES.join(', ')})`,
+			);
+		}
+		const info = XAA_EVENT_CATALOGUE[t];
+		if (!info.subscribable) throw new ConfigError(`--event-types: ${t} cannot be subscribed to: X delivers it to the app unasked`);
+		if (info.filter !== 'user_id') {
+			throw new ConfigError(`--event-types: ${t} is filtered by keyword, not by user: it does not belong in a per-user migration`);
+		}
+		if (!out.includes(t)) out.push(t);
+	}
+	if (out.length === 0) throw new ConfigError('--event-types needs at least one XAA event type');
+	return out;
 }
 
 function positiveInt(flag: string, value: string, max: number): number {

@@ -20,6 +20,30 @@ export interface ReportSummary {
 	dm_false: number;
 }
 
+/** --to xaa: the summary adds the plan's arithmetic and per-event-type counts. */
+export interface XaaReportSummary extends ReportSummary {
+	to: 'xaa';
+	event_types: string[];
+	tag: string;
+	cap: number;
+	/** Subscriptions the plan needs: users × types, minus private types of users without a token. */
+	planned_subscriptions: number;
+	/** Users left out by --partial (status failed, error "not attempted: over the subscription cap"). */
+	over_cap: number;
+	/** Per (user, event type) counts; `verified`: found in X's list after the run (null with --no-verify). */
+	types: Record<XaaTypeStatus, number> & { verified: number | null };
+}
+
+/** One (user, event type) of an XAA migration. */
+export type XaaTypeStatus = 'subscribed' | 'already_subscribed' | 'needs_reauth' | 'missing_token' | 'failed' | 'over_cap' | 'not_sent';
+
+export interface XaaTypeRow {
+	event_type: string;
+	status: XaaTypeStatus;
+	verified: boolean | null;
+	error: string | null;
+}
+
 export interface ReportRow {
 	user_id: string;
 	status: UserStatus;
@@ -28,11 +52,22 @@ export interface ReportRow {
 	error: string | null;
 	/** Only when Site Streams listed the user with dm:false. */
 	dm?: false;
+	/** --to xaa: status per event type, e.g. {"post.mention.create":"subscribed"}. */
+	types?: Record<string, XaaTypeStatus>;
+	/** --to xaa: errors per event type, only for types that did not succeed. */
+	type_errors?: Record<string, string>;
+	/** --to xaa: per-type detail for the `-types.csv` (not written to the JSON). */
+	typeRows?: XaaTypeRow[];
 }
 
 /** The CSV twin's path: the report's with .csv instead of .json (or .csv appended). */
 export function csvPathOf(reportPath: string): string {
 	return /\.json$/i.test(reportPath) ? reportPath.replace(/\.json$/i, '.csv') : `${reportPath}.csv`;
+}
+
+/** --to xaa: the per-type CSV beside the report: report-types.csv. */
+export function typesCsvPathOf(reportPath: string): string {
+	return /\.json$/i.test(reportPath) ? reportPath.replace(/\.json$/i, '-types.csv') : `${reportPath}-types.csv`;
 }
 
 class Out {
@@ -66,21 +101,37 @@ function csvField(v: string): string {
 	return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
-export async function writeReport(path: string, summary: ReportSummary, rows: Iterable<ReportRow>): Promise<{ json: string; csv: string }> {
+export async function writeReport(
+	path: string,
+	summary: ReportSummary,
+	rows: Iterable<ReportRow>,
+	opts: { typesCsv?: boolean } = {},
+): Promise<{ json: string; csv: string; typesCsv?: string }> {
 	const csvPath = csvPathOf(path);
+	const typesPath = opts.typesCsv ? typesCsvPathOf(path) : undefined;
 	const json = new Out(createWriteStream(path));
 	const csv = new Out(createWriteStream(csvPath));
+	const tcsv = typesPath ? new Out(createWriteStream(typesPath)) : undefined;
 	await json.write(`{"summary":${JSON.stringify(summary)},\n"users":[`);
 	await csv.write('user_id,status,verified,error\r\n');
+	await tcsv?.write('user_id,event_type,status,verified,error\r\n');
 	let first = true;
 	for (const row of rows) {
-		await json.write((first ? '\n' : ',\n') + JSON.stringify(row));
+		const { typeRows, ...jsonRow } = row;
+		await json.write((first ? '\n' : ',\n') + JSON.stringify(jsonRow));
 		first = false;
 		await csv.write(
 			`${row.user_id},${row.status},${row.verified === null ? '' : String(row.verified)},${row.error === null ? '' : csvField(row.error)}\r\n`,
 		);
+		if (tcsv && typeRows) {
+			for (const t of typeRows) {
+				await tcsv.write(
+					`${row.user_id},${t.event_type},${t.status},${t.verified === null ? '' : String(t.verified)},${t.error === null ? '' : csvField(t.error)}\r\n`,
+				);
+			}
+		}
 	}
 	await json.write('\n]}\n');
-	await Promise.all([json.end(), csv.end()]);
-	return { json: path, csv: csvPath };
+	await Promise.all([json.end(), csv.end(), tcsv?.end()]);
+	return { json: path, csv: csvPath, ...(typesPath ? { typesCsv: typesPath } : {}) };
 }

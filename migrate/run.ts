@@ -31,6 +31,8 @@ export interface MigrateResult {
 	summary?: ReportSummary;
 	reportPath?: string;
 	csvPath?: string;
+	/** --to xaa: the per-event-type CSV. */
+	typesCsvPath?: string;
 	statePath?: string;
 	/** Wall time of the subscribe phase (ms). */
 	runMs?: number;
@@ -95,6 +97,10 @@ export async function migrate(options: MigrateOptions, io: MigrateIO, hooks: Mig
 		return runSimulation(options, io);
 	}
 	try {
+		if (options.to === 'xaa') {
+			const { migrateXaa } = await import('./xaa-run');
+			return await migrateXaa(options, io, hooks);
+		}
 		return await migrateChecked(options, io, hooks);
 	} catch (err) {
 		if (err instanceof ConfigError || err instanceof InputError) {

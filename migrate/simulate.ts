@@ -43,6 +43,10 @@ export async function startCrcReceiver(consumerSecret: string): Promise<{ url: s
 }
 
 export async function runSimulation(options: MigrateOptions, io: MigrateIO): Promise<MigrateResult> {
+	if (options.to === 'xaa') {
+		const { runXaaSimulation } = await import('./xaa-simulate');
+		return runXaaSimulation(options, io);
+	}
 	const n = options.simulateUsers;
 	const dir = options.report ? resolve(dirname(options.report)) : mkdtempSync(join(tmpdir(), 'x-aaa-migrate-simulate-'));
 	mkdirSync(dir, { recursive: true });

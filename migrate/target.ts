@@ -17,6 +17,8 @@ export interface UnitOutcome {
 	error?: string;
 	/** A failure that may pass when tried again later (5xx, network): a resumed run retries it. */
 	transient?: boolean;
+	/** --to xaa: the outcome per event type sent (XaaTarget). */
+	types?: Record<string, UnitOutcome>;
 }
 
 export interface UnitUser {

@@ -46,7 +46,7 @@ describe('exit 2 before any request', () => {
 		['bad --concurrency', ['--concurrency', '0'], undefined, /--concurrency/],
 		['non-numeric --concurrency', ['--concurrency', 'lots'], undefined, /--concurrency/],
 		['both webhook flags', ['--webhook-id', '123'], undefined, /either --webhook-id or --webhook-url/],
-		['--to xaa not yet', ['--to', 'xaa'], undefined, /xaa/],
+		['--to xaa with --api enterprise', ['--to', 'xaa', '--api', 'enterprise'], undefined, /--to xaa uses X's v2 API/],
 	])('%s', async (_name, flags, env, message) => {
 		const before = world.sim.requestLog.length;
 		const r = await world.main(['--from', world.info, '--tokens', world.tokens, ...base(), ...flags], env ?? world.env);

@@ -18,9 +18,7 @@ import { normaliseBaseUrl } from '../client/base-url';
 import { RateGate } from '../client/rate-limits';
 import { XClient } from '../client/x-client';
 import { AAA_EQUIVALENT_XAA_TYPES, isPrivateXaaEventType, type XaaEventType } from '../client/xaa-event-types';
-import { buildPlan, detectFormat, formatPlan, readUsers, UserSet } from './input';
-import { readCsvUsers, sniffDelimiter } from './input/csv-users';
-import { readSiteStreamsInfo } from './input/sitestreams-json';
+import { buildPlan, formatPlan, readUsers, type UserSet } from './input';
 import { Journal, type Fingerprint, type JournalRecord } from './journal';
 import { ConfigError, XAA_DEFAULT_CAP, XAA_DEFAULT_TAG, credentialsFromEnv, type EnvCredentials, type MigrateOptions } from './options';
 import { Progress } from './progress';
@@ -157,28 +155,6 @@ function makeClient(
 	);
 }
 
-/** The --from files, then the AAA list's users, then the token store: readUsers with one more source. */
-async function readUsersWithAaa(from: readonly string[], tokens: string | undefined, aaaLabel: string, aaaIds: readonly string[]): Promise<UserSet> {
-	const users = new UserSet();
-	for (const file of from) {
-		const { format, head } = await detectFormat(file);
-		const fileIndex = users.addFile(file, format, 'users');
-		if (format === 'sitestreams-json') {
-			await readSiteStreamsInfo(file, (user) => users.addUser(fileIndex, user.line, user.userId, { screenName: user.screenName, dm: user.dm }));
-		} else {
-			await readCsvUsers(file, 'users', (row) => users.addUser(fileIndex, row.line, row.userId, row), sniffDelimiter(head));
-		}
-	}
-	const aaaIndex = users.addFile(aaaLabel, 'csv', 'users');
-	aaaIds.forEach((id, k) => users.addUser(aaaIndex, k + 1, id));
-	if (tokens !== undefined) {
-		const { head } = await detectFormat(tokens);
-		const fileIndex = users.addFile(tokens, 'csv', 'tokens');
-		await readCsvUsers(tokens, 'tokens', (row) => users.addToken(fileIndex, row.line, row.userId, row.token as string, row.secret as string), sniffDelimiter(head));
-	}
-	return users;
-}
-
 export async function migrateXaa(options: MigrateOptions, io: MigrateIO, hooks: MigrateHooks): Promise<MigrateResult> {
 	const types = options.eventTypes ?? AAA_EQUIVALENT_XAA_TYPES;
 	const T = types.length;
@@ -208,7 +184,7 @@ export async function migrateXaa(options: MigrateOptions, io: MigrateIO, hooks: 
 		const list = await client.listSubscriptions({ webhookId: options.fromAaa });
 		const label = `AAA subscriptions of webhook ${options.fromAaa}`;
 		aaa = { id: options.fromAaa, users: list.userIds.length, label };
-		users = await readUsersWithAaa(options.from, options.tokens, label, list.userIds);
+		users = await readUsers(options.from, options.tokens, { label, userIds: list.userIds });
 	}
 	if (!users) throw new ConfigError('give at least one --from FILE, a --tokens CSV or --from-aaa WEBHOOK_ID');
 	const plan = buildPlan(users);

@@ -57,12 +57,14 @@ export async function detectFormat(file: string): Promise<{ format: InputFormat;
 export async function readUsers(
 	fromFiles: readonly string[],
 	tokensFile?: string,
+	/** More users from elsewhere (e.g. an existing AAA subscription list), after the files. */
+	extra?: { label: string; userIds: readonly string[] },
 ): Promise<UserSet> {
 	const users = new UserSet();
-	if (fromFiles.length === 0 && tokensFile === undefined) {
+	if (fromFiles.length === 0 && tokensFile === undefined && extra === undefined) {
 		throw new Error('readUsers: give at least one --from file or a --tokens file');
 	}
-	const lists = fromFiles.length > 0 ? fromFiles : [tokensFile as string];
+	const lists = fromFiles.length > 0 || extra ? fromFiles : [tokensFile as string];
 	for (const file of lists) {
 		const { format, head } = await detectFormat(file);
 		const role = fromFiles.length === 0 ? 'tokens' : 'users';
@@ -83,7 +85,11 @@ export async function readUsers(
 			);
 		}
 	}
-	if (tokensFile !== undefined && fromFiles.length > 0) {
+	if (extra) {
+		const fileIndex = users.addFile(extra.label, 'csv', 'users');
+		extra.userIds.forEach((id, k) => users.addUser(fileIndex, k + 1, id));
+	}
+	if (tokensFile !== undefined && (fromFiles.length > 0 || extra)) {
 		const { format, head } = await detectFormat(tokensFile);
 		if (format !== 'csv') {
 			throw new InputError(

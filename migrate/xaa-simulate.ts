@@ -5,24 +5,17 @@
  * deletes one created subscription behind the command's back (verification re-creates it), then
  * runs the real command. Exits 0 when the outcome is exactly what was planted.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
 
 import { XClient } from '../client/x-client';
 import { AAA_EQUIVALENT_XAA_TYPES, isPrivateXaaEventType } from '../client/xaa-event-types';
 import { startSimulator } from '../simulator';
 import { XAA_DEFAULT_CAP, type MigrateOptions } from './options';
 import { migrate, type MigrateIO, type MigrateResult } from './run';
-import { startCrcReceiver } from './simulate';
+import { simulationPaths, simulatorEnv, startCrcReceiver, writeLegacyInputs } from './simulate';
 
 export async function runXaaSimulation(options: MigrateOptions, io: MigrateIO): Promise<MigrateResult> {
 	const n = options.simulateUsers;
-	const dir = options.report ? resolve(dirname(options.report)) : mkdtempSync(join(tmpdir(), 'x-aaa-migrate-simulate-xaa-'));
-	mkdirSync(dir, { recursive: true });
-	const report = options.report ? resolve(options.report) : join(dir, 'migrate-report.json');
-	const state = options.state ?? join(dir, 'migrate-report.state.jsonl');
-	rmSync(state, { force: true });
+	const { dir, report, state } = simulationPaths(options, 'x-aaa-migrate-simulate-xaa-');
 	// X's XAA limit (500 per 15 minutes per app per method), compressed to 250 per 2 s.
 	const window = { windowSeconds: 2, limit: 250 };
 	const sim = await startSimulator({
@@ -38,23 +31,7 @@ export async function runXaaSimulation(options: MigrateOptions, io: MigrateIO): 
 		const people = sim.users().filter((u) => u.id !== sim.app.ownerUserId);
 		const noToken = new Set(people.slice(-3).map((u) => u.id));
 		const revoked = people[Math.min(4, people.length - 1)];
-		const info = join(dir, 'info.json');
-		const tokens = join(dir, 'tokens.csv');
-		writeFileSync(
-			info,
-			'{"info":{\n  "users":[\n' +
-				people.map((u) => `    {"id":${u.id},"name":${JSON.stringify(u.screenName)},"dm":true}`).join(',\n') +
-				'\n  ],\n  "delimited":"none",\n  "with":"user"\n}}\n',
-		);
-		writeFileSync(
-			tokens,
-			'user_id,access_token,access_token_secret\r\n' +
-				people
-					.filter((u) => !noToken.has(u.id))
-					.map((u) => `${u.id},${u.token},${u.secret}\r\n`)
-					.join(''),
-			{ mode: 0o600 },
-		);
+		const { info, tokens } = writeLegacyInputs(dir, people, { noToken });
 		sim.revokeUser(revoked.id);
 		const types = options.eventTypes ?? AAA_EQUIVALENT_XAA_TYPES;
 		const priv = types.filter((t) => isPrivateXaaEventType(t)).length;
@@ -70,14 +47,7 @@ export async function runXaaSimulation(options: MigrateOptions, io: MigrateIO): 
 				'',
 			].join('\n'),
 		);
-		const simEnv: NodeJS.ProcessEnv = {
-			...io.env,
-			X_CONSUMER_KEY: sim.app.consumerKey,
-			X_CONSUMER_SECRET: sim.app.consumerSecret,
-			X_ACCESS_TOKEN: sim.app.accessToken,
-			X_ACCESS_TOKEN_SECRET: sim.app.accessTokenSecret,
-		};
-		delete simEnv.X_BEARER_TOKEN;
+		const simEnv = simulatorEnv(sim.app, io.env);
 		// A second client, as another tool would be, deletes one subscription mid-run.
 		const other = new XClient({ consumerKey: sim.app.consumerKey, consumerSecret: sim.app.consumerSecret, apiVersion: 'v2', baseUrl: sim.baseUrl });
 		let deleted = false;

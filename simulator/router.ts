@@ -37,6 +37,17 @@ export interface Route {
 	handle: (rc: RequestCtx) => Reply | Promise<Reply>;
 }
 
+/** A route table's builder: every route of the table shares api, flavour and rate-limit scope. */
+export function routeBuilder(common: Pick<Route, 'api' | 'flavour' | 'perApp'>) {
+	return (
+		method: string,
+		path: string,
+		auth: Route['auth'],
+		group: Route['group'],
+		handle: Route['handle'],
+	): Route => ({ method, pattern: compilePath(path), ...common, auth, group, handle });
+}
+
 /** '/a/:id/b.json' → /^\/a\/(?<id>[^/]+?)\/b\.json$/ */
 export function compilePath(path: string): RegExp {
 	const src = path

@@ -1,6 +1,6 @@
 /** Enterprise and Premium v1.1 endpoints (REFERENCE.md tables), with v1.1 bodies and statuses. */
 import type { RequestCtx, Route } from './router';
-import { compilePath } from './router';
+import { routeBuilder } from './router';
 import { V1, isoV1, v1Failure, type Reply } from './responses';
 import { startReplay } from './replay';
 import type { WebhookRecord } from './state';
@@ -38,21 +38,7 @@ function premiumWebhook(rc: RequestCtx, env: string): WebhookRecord | undefined 
 }
 
 export function enterpriseRoutes(): Route[] {
-	const r = (
-		method: string,
-		path: string,
-		auth: Route['auth'],
-		group: Route['group'],
-		handle: Route['handle'],
-	): Route => ({
-		method,
-		pattern: compilePath(path),
-		api: 'v1',
-		flavour: 'enterprise',
-		auth,
-		group,
-		handle,
-	});
+	const r = routeBuilder({ api: 'v1', flavour: 'enterprise' });
 	return [
 		r('POST', `${E}/webhooks.json`, 'app', 'enterprise.webhooks.create', async (rc) => {
 			const res = await registerWebhook(rc.sim, 'enterprise', rc.query.get('url') ?? undefined);
@@ -169,21 +155,7 @@ export function enterpriseRoutes(): Route[] {
 }
 
 export function premiumRoutes(): Route[] {
-	const r = (
-		method: string,
-		path: string,
-		auth: Route['auth'],
-		group: Route['group'],
-		handle: Route['handle'],
-	): Route => ({
-		method,
-		pattern: compilePath(path),
-		api: 'v1',
-		flavour: 'premium',
-		auth,
-		group,
-		handle,
-	});
+	const r = routeBuilder({ api: 'v1', flavour: 'premium' });
 	return [
 		// Fixed paths first, so 'webhooks' / 'subscriptions' are never taken for an environment name.
 		r('GET', `${P}/webhooks.json`, 'bearer', 'premium.webhooks.listAll', (rc) =>

@@ -1,6 +1,6 @@
 /** v2 endpoints (`/2/webhooks`, `/2/account_activity/...`) with `{"data":…}` bodies and v2 problems. */
 import type { RequestCtx, Route } from './router';
-import { compilePath } from './router';
+import { routeBuilder } from './router';
 import { isoV2, v2Failure, v2Invalid, type Reply } from './responses';
 import { startReplay } from './replay';
 import type { WebhookRecord } from './state';
@@ -47,21 +47,7 @@ function replayReply(rc: RequestCtx, webhookId: unknown, from: unknown, to: unkn
 }
 
 export function v2Routes(): Route[] {
-	const r = (
-		method: string,
-		path: string,
-		auth: Route['auth'],
-		group: Route['group'],
-		handle: Route['handle'],
-	): Route => ({
-		method,
-		pattern: compilePath(path),
-		api: 'v2',
-		flavour: 'v2',
-		auth,
-		group,
-		handle,
-	});
+	const r = routeBuilder({ api: 'v2', flavour: 'v2' });
 	const A = '/2/account_activity';
 	return [
 		r('POST', '/2/webhooks', 'bearer', 'v2.webhooks.create', async (rc) => {

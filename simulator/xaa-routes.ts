@@ -22,7 +22,7 @@ import {
 	type XaaDirection,
 } from '../client/xaa-event-types';
 import type { RequestCtx, Route } from './router';
-import { compilePath } from './router';
+import { routeBuilder } from './router';
 import { V2, isoV2, v2Invalid, v2Problem, type Reply } from './responses';
 import { compareIds, type XaaFilterRecord, type XaaSubscriptionRecord } from './xaa-state';
 
@@ -372,21 +372,7 @@ function deleteMany(rc: RequestCtx): Reply {
 }
 
 export function xaaRoutes(): Route[] {
-	const r = (
-		method: string,
-		path: string,
-		auth: Route['auth'],
-		group: Route['group'],
-		handle: Route['handle'],
-	): Route => ({
-		method,
-		pattern: compilePath(path),
-		api: 'v2',
-		auth,
-		group,
-		perApp: true,
-		handle,
-	});
+	const r = routeBuilder({ api: 'v2', perApp: true });
 	const P = '/2/activity/subscriptions';
 	return [
 		r('POST', P, 'bearer-or-user', 'xaa.subscriptions.create', create),

@@ -9,13 +9,23 @@ import { dirname, join, resolve, basename } from 'node:path';
 import pLimit from 'p-limit';
 
 import { normaliseBaseUrl } from '../client/base-url';
-import { RateGate } from '../client/rate-limits';
-import { XClient } from '../client/x-client';
 import { InputError, buildPlan, formatPlan, readUsers, type MigrationPlan, type UserSet } from './input';
 import { Journal, type Fingerprint, type JournalRecord } from './journal';
+import { migrationClient } from './migration-client';
 import { ConfigError, USAGE, credentialsFromEnv, type MigrateOptions } from './options';
 import { Progress, type ProgressSink } from './progress';
 import { csvPathOf, writeReport, type ReportRow, type ReportSummary, type UserStatus } from './report';
+import {
+	ALREADY,
+	CODE_OF,
+	FAILED,
+	FAILED_TRANSIENT,
+	isDone,
+	MISSING_TOKEN,
+	NEEDS_REAUTH,
+	PENDING,
+	SUBSCRIBED,
+} from './status-codes';
 import { AaaTarget, type MigrationTarget, type UnitOutcome } from './target';
 
 export interface MigrateIO {
@@ -47,14 +57,6 @@ export interface MigrateResult {
 	resubscribed?: number;
 }
 
-// Status codes held per user (Uint8Array, in input order).
-const PENDING = 0;
-const SUBSCRIBED = 1;
-const ALREADY = 2;
-const NEEDS_REAUTH = 3;
-const MISSING_TOKEN = 4;
-const FAILED = 5;
-const FAILED_TRANSIENT = 6;
 
 const NAMES: Record<number, UserStatus> = {
 	[PENDING]: 'failed',
@@ -66,14 +68,6 @@ const NAMES: Record<number, UserStatus> = {
 	[FAILED_TRANSIENT]: 'failed',
 };
 
-const CODE_OF: Record<string, number> = {
-	subscribed: SUBSCRIBED,
-	already_subscribed: ALREADY,
-	needs_reauth: NEEDS_REAUTH,
-	failed: FAILED,
-};
-
-const isDone = (s: number) => s === SUBSCRIBED || s === ALREADY;
 /** Recorded outcomes a resumed run does not send again. Transient failures are retried. */
 const isFinal = (s: number) => s === SUBSCRIBED || s === ALREADY || s === NEEDS_REAUTH || s === FAILED;
 
@@ -184,18 +178,11 @@ async function migrateChecked(options: MigrateOptions, io: MigrateIO, hooks: Mig
 		// 2. Client, gate and target.
 		let rateLimited = 0;
 		const progressRef: { current?: Progress } = {};
-		const gate = new RateGate({ probeEarly: true, onWait: (_endpoint, untilMs) => progressRef.current?.waiting(untilMs) });
-		const client = new XClient(
-			{ ...creds, apiVersion: options.api, environment: options.env, baseUrl: options.baseUrl },
-			{
-				rateGate: gate,
-				maxRateLimitWaitMs: Infinity,
-				timeoutMs: 30_000,
-				retry: { retries: 5, baseDelayMs: 250, maxDelayMs: 4_000 },
-				onResponse: (_endpoint, res) => {
-					if (res.status === 429) rateLimited++;
-				},
-			},
+		const client = migrationClient(
+			creds,
+			options,
+			(untilMs) => progressRef.current?.waiting(untilMs),
+			() => rateLimited++,
 		);
 		const target: MigrationTarget = new AaaTarget(client, {
 			webhookId: options.webhookId,

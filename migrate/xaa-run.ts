@@ -15,27 +15,30 @@ import { resolve } from 'node:path';
 import pLimit from 'p-limit';
 
 import { normaliseBaseUrl } from '../client/base-url';
-import { RateGate } from '../client/rate-limits';
-import { XClient } from '../client/x-client';
 import { AAA_EQUIVALENT_XAA_TYPES, isPrivateXaaEventType, type XaaEventType } from '../client/xaa-event-types';
 import { buildPlan, formatPlan, readUsers, type UserSet } from './input';
 import { Journal, type Fingerprint, type JournalRecord } from './journal';
-import { ConfigError, XAA_DEFAULT_CAP, XAA_DEFAULT_TAG, credentialsFromEnv, type EnvCredentials, type MigrateOptions } from './options';
+import { migrationClient } from './migration-client';
+import { ConfigError, XAA_DEFAULT_CAP, XAA_DEFAULT_TAG, credentialsFromEnv, type MigrateOptions } from './options';
 import { Progress } from './progress';
 import { typesCsvPathOf, writeReport, csvPathOf, type ReportRow, type XaaReportSummary, type XaaTypeRow, type XaaTypeStatus } from './report';
 import { defaultStatePath, type MigrateHooks, type MigrateIO, type MigrateResult } from './run';
+import {
+	ALREADY,
+	CODE_OF,
+	FAILED,
+	FAILED_TRANSIENT,
+	isDone,
+	MISSING_TOKEN,
+	NEEDS_REAUTH,
+	OVER_CAP,
+	PENDING,
+	SUBSCRIBED,
+} from './status-codes';
 import type { UnitOutcome } from './target';
 import { XaaTarget } from './xaa-target';
 
-// Per (user, type) status codes, held in one Uint8Array (user-major).
-const PENDING = 0;
-const SUBSCRIBED = 1;
-const ALREADY = 2;
-const NEEDS_REAUTH = 3;
-const MISSING_TOKEN = 4;
-const FAILED = 5;
-const FAILED_TRANSIENT = 6;
-const OVER_CAP = 7;
+// Per (user, type) status codes (status-codes.ts), held in one Uint8Array (user-major).
 
 const TYPE_NAMES: Record<number, XaaTypeStatus> = {
 	[PENDING]: 'not_sent',
@@ -48,14 +51,6 @@ const TYPE_NAMES: Record<number, XaaTypeStatus> = {
 	[OVER_CAP]: 'over_cap',
 };
 
-const CODE_OF: Record<string, number> = {
-	subscribed: SUBSCRIBED,
-	already_subscribed: ALREADY,
-	needs_reauth: NEEDS_REAUTH,
-	failed: FAILED,
-};
-
-const isDone = (s: number) => s === SUBSCRIBED || s === ALREADY;
 /** States a run does not send again: done, refused, or failed for good. Pending and transient ones are sent. */
 const isFinal = (s: number) => s === SUBSCRIBED || s === ALREADY || s === NEEDS_REAUTH || s === FAILED || s === MISSING_TOKEN || s === OVER_CAP;
 
@@ -134,27 +129,6 @@ function capText(c: XaaCapPlan, partial: boolean, users: UserSet, fromAaa: { id:
 	return lines.join('\n') + '\n';
 }
 
-function makeClient(
-	creds: EnvCredentials,
-	options: MigrateOptions,
-	onWait: (untilMs: number) => void,
-	on429: () => void,
-): XClient {
-	const gate = new RateGate({ probeEarly: true, onWait: (_endpoint, untilMs) => onWait(untilMs) });
-	return new XClient(
-		{ ...creds, apiVersion: 'v2', baseUrl: options.baseUrl },
-		{
-			rateGate: gate,
-			maxRateLimitWaitMs: Infinity,
-			timeoutMs: 30_000,
-			retry: { retries: 5, baseDelayMs: 250, maxDelayMs: 4_000 },
-			onResponse: (_endpoint, res) => {
-				if (res.status === 429) on429();
-			},
-		},
-	);
-}
-
 export async function migrateXaa(options: MigrateOptions, io: MigrateIO, hooks: MigrateHooks): Promise<MigrateResult> {
 	const types = options.eventTypes ?? AAA_EQUIVALENT_XAA_TYPES;
 	const T = types.length;
@@ -171,7 +145,7 @@ export async function migrateXaa(options: MigrateOptions, io: MigrateIO, hooks: 
 	let rateLimited = 0;
 	const progressRef: { current?: Progress } = {};
 	const client = creds
-		? makeClient(
+		? migrationClient(
 				creds,
 				options,
 				(untilMs) => progressRef.current?.waiting(untilMs),

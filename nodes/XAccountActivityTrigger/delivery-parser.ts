@@ -11,7 +11,7 @@
  * AAA body is unwrapped as AAA (both readings of the replay guide are accepted).
  */
 import { hasAaaKeys, parseAaa } from './aaa-delivery';
-import { apiDedupeKey } from './dedupe-key';
+import { itemDedupeKey } from './dedupe-key';
 import { isObject, isReplay, orderedItem, own, type ParseResult } from './item-builders';
 import { parseXaa } from './xaa-delivery';
 
@@ -21,7 +21,7 @@ export function parseDelivery(body: unknown): ParseResult {
 	const result = parseBody(body);
 	if (!result.ok) return result;
 	const items = result.items.map((item) => {
-		item.dedupe_key = apiDedupeKey(item);
+		item.dedupe_key = itemDedupeKey(item);
 		return orderedItem(item);
 	});
 	return { ok: true, api: result.api, items };

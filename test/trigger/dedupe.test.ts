@@ -131,12 +131,12 @@ describe('dropDuplicates', () => {
 		).toHaveLength(2);
 	});
 
-	test('replayed events pass even when seen, and are recorded', () => {
+	test('replayed events are deduplicated like any delivery: no marker bypasses the key', () => {
 		const cache = new DedupeCache();
 		dropDuplicates([aaa('1', 'A')], cache);
-		expect(dropDuplicates([aaa('1', 'A', { replay: true })], cache)).toHaveLength(1);
-		expect(dropDuplicates([aaa('1', 'A', { replay: true })], cache)).toHaveLength(1);
+		expect(dropDuplicates([aaa('1', 'A', { replay: true })], cache)).toHaveLength(0);
 		expect(dropDuplicates([aaa('9', 'A', { replay: true })], cache)).toHaveLength(1);
+		expect(dropDuplicates([aaa('9', 'A', { replay: true })], cache)).toHaveLength(0);
 		expect(dropDuplicates([aaa('9', 'A')], cache)).toHaveLength(0);
 	});
 
@@ -167,18 +167,20 @@ describe('dropDuplicates', () => {
 });
 
 describe('dedupe_key', () => {
-	test('the item carries the key the cache records, readable and per API', () => {
+	test('the item carries the key the cache records: cross-API for a post, with the per-API key beside it', () => {
 		const parsed = parseDelivery({
 			for_user_id: '2244994945',
 			tweet_create_events: [{ id_str: '1045396744374804480', user: { id_str: '3001969357' }, text: 'hi' }],
 		});
 		if (!parsed.ok) throw new Error(parsed.reason);
 		const item = parsed.items[0];
-		expect(item.dedupe_key).toBe('aaa|tweet_create|1045396744374804480|2244994945');
+		expect(item.dedupe_key).toBe('x|mention|2244994945|post=1045396744374804480');
+		expect(apiDedupeKey(item)).toBe('aaa|tweet_create|1045396744374804480|2244994945');
 		expect(dedupeKey(item)).toBe(item.dedupe_key);
 		const cache = new DedupeCache();
 		dropDuplicates([item], cache);
-		expect(cache.has(item.dedupe_key as string)).toBe(true);
+		expect(cache.has(apiDedupeKey(item))).toBe(true);
+		expect(cache.has(item.dedupe_key + '|aaa')).toBe(true);
 	});
 
 	test('XAA: event_type, event_uuid and the filter in a canonical order', () => {

@@ -3,7 +3,6 @@ import {
 	NodeOperationError,
 	type IDataObject,
 	type IHookFunctions,
-	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
@@ -11,12 +10,10 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 import { XApiError } from '../../client/errors';
-import { crcResponse, isPlausibleCrcToken, SIGNATURE_HEADER, verifyWebhookSignature } from '../../client/webhook-signature';
 import { clientFromCredentials, CREDENTIAL_NAME, testXCredentials } from '../shared/credentials';
 import { ACTIVITIES, ACTIVITY_GROUPS } from './activities';
-import { handleDelivery, type TriggerSettings, settingsFromParameters } from './delivery-handler';
 import { explainWebhookRejection } from './registration-diagnosis';
-import { currentSecret, refreshedSecret } from './secret-cache';
+import { receiveWebhook, releaseNodeState } from './webhook-receiver';
 import { ensureRegistration, registrationExists, removeRegistration, type RegistrationState } from '../../client/webhook-registration';
 import { ensureXaaSubscriptions, removeXaaSubscriptions, xaaSubscriptionsPresent } from '../../client/xaa-registration';
 import type { XClient } from '../../client/x-client';
@@ -191,6 +188,8 @@ export class XAccountActivityTrigger implements INodeType {
 					await removeRegistration(client, state, options.keepRegistration === true);
 				} catch (err) {
 					throw toNodeError(this, err);
+				} finally {
+					releaseNodeState(this);
 				}
 				return true;
 			},
@@ -198,44 +197,7 @@ export class XAccountActivityTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const req = this.getRequestObject();
-		const res = this.getResponseObject();
-		const credentialKey = this.getNode().credentials?.[CREDENTIAL_NAME]?.id ?? undefined;
-		const load = async () => String((await this.getCredentials(CREDENTIAL_NAME)).consumerSecret ?? '');
-		const reject = (status: number, error: string): IWebhookResponseData => {
-			res.status(status).json({ error });
-			return { noWebhookResponse: true };
-		};
-		const verify = async (message: Buffer | string, header: string | string[] | undefined): Promise<string | undefined> => {
-			const secret = await currentSecret(credentialKey, load);
-			if (verifyWebhookSignature(secret, message, header)) return secret;
-			const fresh = await refreshedSecret(credentialKey, secret, load);
-			return fresh !== undefined && verifyWebhookSignature(fresh, message, header) ? fresh : undefined;
-		};
-
-		if (this.getWebhookName() === 'setup') {
-			// CRC: answer only tokens of the form X sends, so this endpoint signs nothing else. X's
-			// docs promise no signature on a CRC GET, so a header (present, absent or wrong) never
-			// decides: refusing on it risks X marking the webhook invalid.
-			const token = (req.query as IDataObject).crc_token;
-			if (typeof token !== 'string' || token === '') return reject(400, 'crc_token is missing');
-			if (!isPlausibleCrcToken(token)) return reject(400, 'crc_token does not have the form X sends');
-			res.status(200).json(crcResponse(await currentSecret(credentialKey, load), token));
-			return { noWebhookResponse: true };
-		}
-
-		const raw = (req as unknown as { rawBody?: Buffer }).rawBody;
-		const signature = req.headers[SIGNATURE_HEADER];
-		if (!Buffer.isBuffer(raw) || signature === undefined) return reject(401, 'missing signature');
-		if ((await verify(raw, signature)) === undefined) return reject(401, 'signature does not match');
-
-		const settings: TriggerSettings = settingsFromParameters(this);
-		const outcome = handleDelivery(raw, settings, this.getWorkflow().id ?? '', this.getNode().id);
-		if (!outcome.ok) return reject(400, outcome.reason);
-		if (outcome.outputs.every((o) => o.length === 0)) return { webhookResponse: { accepted: 0 } };
-		return {
-			workflowData: outcome.outputs.map((items) => items.map((json): INodeExecutionData => ({ json: json as unknown as IDataObject }))),
-		};
+		return await receiveWebhook(this);
 	}
 }
 

@@ -99,6 +99,11 @@ export function configureDedupe(options: DedupeOptions): void {
 	dedupeOptions = options;
 }
 
+/** How many trigger nodes hold dedupe memory in this process. */
+export function deliveryStateCount(): number {
+	return states.size;
+}
+
 /** Forgets a node's dedupe memory, e.g. when its workflow is deactivated. Without ids: all. */
 export function resetDeliveryState(workflowId?: string, nodeId?: string): void {
 	if (workflowId === undefined) states.clear();

@@ -4,6 +4,7 @@ import {
 	type IDataObject,
 	type IHookFunctions,
 	type INodeType,
+	type INodeProperties,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
@@ -20,7 +21,26 @@ import type { XClient } from '../../client/x-client';
 import { xaaSpecsForActivities } from './xaa-activities';
 
 const groupOutputs = ACTIVITY_GROUPS.map((g) => ({ type: 'main', displayName: g.name }));
-const ALL_ACTIVITIES = ACTIVITIES.map((a) => a.value);
+
+/** The Activities multi-select for one API: only what it delivers; empty (the default) means all. */
+function activitiesProperty(source: 'aaa' | 'xaa'): INodeProperties {
+	return {
+		displayName: 'Activities',
+		name: 'activities',
+		type: 'multiOptions',
+		displayOptions: { show: { source: [source] } },
+		options: ACTIVITIES.filter((a) => a.api === source || a.api === 'both').map((a) => ({
+			name: a.name,
+			value: a.value,
+			description: a.description,
+		})),
+		default: [],
+		description:
+			source === 'aaa'
+				? 'Which kinds of activity start the workflow. Empty: all activity (shown as "All activity").'
+				: 'Which kinds of activity start the workflow; activation subscribes only what they need. Empty: all activity (shown as "All activity").',
+	};
+}
 
 export class XAccountActivityTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -30,8 +50,7 @@ export class XAccountActivityTrigger implements INodeType {
 		group: ['trigger'],
 		// v2 from the start: n8n evaluates an extra expression per request for typeVersion 1 webhooks.
 		version: 2,
-		subtitle:
-			'={{[0, ' + ACTIVITIES.length + '].includes($parameter["activities"].length) ? "All activity" : $parameter["activities"].join(", ")}}',
+		subtitle: '={{($parameter["activities"] || []).length === 0 ? "All activity" : $parameter["activities"].join(", ")}}',
 		description:
 			'Starts the workflow when X (Twitter) reports activity on subscribed accounts: mentions, replies, DMs, likes, follows, blocks, mutes and more (Account Activity API)',
 		defaults: { name: 'X Account Activity Trigger' },
@@ -69,14 +88,10 @@ export class XAccountActivityTrigger implements INodeType {
 				default: 'aaa',
 				description: 'How activation subscribes the account. Deliveries of both APIs are accepted on the same webhook either way, so a workflow keeps working when the account moves to XAA.',
 			},
-			{
-				displayName: 'Activities',
-				name: 'activities',
-				type: 'multiOptions',
-				options: ACTIVITIES.map((a) => ({ name: a.name, value: a.value, description: a.description })),
-				default: [...ALL_ACTIVITIES],
-				description: 'Which kinds of activity start the workflow (none selected: all)',
-			},
+			// One Activities field per API, each offering only what that API delivers. Same name, so
+			// a saved selection (or the old explicit all-activities list) is kept and honoured.
+			activitiesProperty('aaa'),
+			activitiesProperty('xaa'),
 			{
 				displayName: 'Output',
 				name: 'outputMode',

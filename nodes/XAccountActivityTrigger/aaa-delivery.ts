@@ -26,7 +26,8 @@ import {
 
 /** Whether the object is an AAA body: `for_user_id`, `user_event`, `replay_job_status` or a `*_events` key. */
 export function hasAaaKeys(o: JsonObject): boolean {
-	if (hasOwn(o, 'for_user_id') || hasOwn(o, 'user_event') || hasOwn(o, 'replay_job_status')) return true;
+	if (hasOwn(o, 'for_user_id') || hasOwn(o, 'user_event') || hasOwn(o, 'replay_job_status'))
+		return true;
 	for (const key of Object.keys(o)) if (key.endsWith(EVENTS_SUFFIX)) return true;
 	return false;
 }
@@ -72,6 +73,17 @@ export function parseAaa(body: JsonObject, replay: boolean): ParseResult {
 	return { ok: true, api: 'aaa', items };
 }
 
+/** An AAA item: the delivery's account and replay flag, the event as X sent it. */
+function aaaItem(
+	activity: Activity,
+	eventType: string,
+	ctx: AaaContext,
+	eventId: string,
+	event: JsonObject,
+): ActivityItem {
+	return baseItem(activity, eventType, ctx.forUser, eventId, 'aaa', ctx.replay, event);
+}
+
 function aaaArrayItem(eventType: string, el: JsonObject, ctx: AaaContext): ActivityItem {
 	switch (eventType) {
 		case 'tweet_create':
@@ -91,7 +103,7 @@ function aaaArrayItem(eventType: string, el: JsonObject, ctx: AaaContext): Activ
 			return tweetDeleteItem(el, ctx);
 		default: {
 			const id = idField(el, 'id') ?? syntheticId(eventType, contentHash(el));
-			return baseItem('unknown', eventType, ctx.forUser, id, 'aaa', ctx.replay, el);
+			return aaaItem('unknown', eventType, ctx, id, el);
 		}
 	}
 }
@@ -128,23 +140,13 @@ function tweetItem(t: JsonObject, ctx: AaaContext): ActivityItem {
 	const activity = classifyTweet(t, author?.id ?? null, ctx.forUser);
 	const tweetId = idField(t, 'id');
 	const retweeted = asObject(t.retweeted_status);
-	return withOptional(
-		baseItem(
-			activity,
-			'tweet_create',
-			ctx.forUser,
-			tweetId ?? syntheticId('tweet_create', contentHash(t)),
-			'aaa',
-			ctx.replay,
-			t,
-		),
-		{
-			tweet_id: tweetId ?? undefined,
-			text: retweeted ? tweetText(retweeted) : tweetText(t),
-			author,
-			user_has_blocked: boolish(t.user_has_blocked ?? ctx.body.user_has_blocked),
-		},
-	);
+	const id = tweetId ?? syntheticId('tweet_create', contentHash(t));
+	return withOptional(aaaItem(activity, 'tweet_create', ctx, id, t), {
+		tweet_id: tweetId ?? undefined,
+		text: retweeted ? tweetText(retweeted) : tweetText(t),
+		author,
+		user_has_blocked: boolish(t.user_has_blocked ?? ctx.body.user_has_blocked),
+	});
 }
 
 function favoriteItem(f: JsonObject, ctx: AaaContext): ActivityItem {
@@ -156,7 +158,7 @@ function favoriteItem(f: JsonObject, ctx: AaaContext): ActivityItem {
 		ctx.forUser !== null && liker?.id === ctx.forUser ? 'like_given' : 'like_received';
 	const id =
 		idOf(f.id) ?? syntheticId('favorite', liker?.id ?? null, tweetId, idOf(f.timestamp_ms));
-	return withOptional(baseItem(activity, 'favorite', ctx.forUser, id, 'aaa', ctx.replay, f), {
+	return withOptional(aaaItem(activity, 'favorite', ctx, id, f), {
 		tweet_id: tweetId ?? undefined,
 		text: tweetText(status),
 		author: tweetAuthor,
@@ -182,7 +184,7 @@ function relationItem(
 	} else if (eventType === 'block') activity = type === 'unblock' ? 'unblock' : 'block';
 	else activity = type === 'unmute' ? 'unmute' : 'mute';
 	const id = syntheticId(type, source?.id ?? null, target?.id ?? null, idOf(e.created_timestamp));
-	return withOptional(baseItem(activity, eventType, ctx.forUser, id, 'aaa', ctx.replay, e), {
+	return withOptional(aaaItem(activity, eventType, ctx, id, e), {
 		source,
 		target,
 	});
@@ -203,24 +205,14 @@ function directMessageItem(dm: JsonObject, ctx: AaaContext): ActivityItem {
 	const dmId = idField(dm, 'id');
 	const appId = idOf(mc?.source_app_id);
 	const app = appId !== null ? asObject(own(ctx.apps, appId)) : undefined;
-	return withOptional(
-		baseItem(
-			activity,
-			'direct_message',
-			ctx.forUser,
-			dmId ?? syntheticId('direct_message', contentHash(dm)),
-			'aaa',
-			ctx.replay,
-			dm,
-		),
-		{
-			message_id: dmId ?? undefined,
-			text: str(asObject(mc?.message_data)?.text) ?? undefined,
-			sender: userFromMap(senderId, ...dmUserMaps(ctx)),
-			recipient: userFromMap(recipientId, ...dmUserMaps(ctx)),
-			app,
-		},
-	);
+	const id = dmId ?? syntheticId('direct_message', contentHash(dm));
+	return withOptional(aaaItem(activity, 'direct_message', ctx, id, dm), {
+		message_id: dmId ?? undefined,
+		text: str(asObject(mc?.message_data)?.text) ?? undefined,
+		sender: userFromMap(senderId, ...dmUserMaps(ctx)),
+		recipient: userFromMap(recipientId, ...dmUserMaps(ctx)),
+		app,
+	});
 }
 
 function indicatorItem(
@@ -240,13 +232,10 @@ function indicatorItem(
 				idOf(e.last_read_event_id),
 				idOf(e.created_timestamp),
 			);
-	return withOptional(
-		baseItem(typing ? 'typing' : 'read', eventType, ctx.forUser, id, 'aaa', ctx.replay, e),
-		{
-			sender: userFromMap(senderId, ...dmUserMaps(ctx)),
-			recipient: userFromMap(recipientId, ...dmUserMaps(ctx)),
-		},
-	);
+	return withOptional(aaaItem(typing ? 'typing' : 'read', eventType, ctx, id, e), {
+		sender: userFromMap(senderId, ...dmUserMaps(ctx)),
+		recipient: userFromMap(recipientId, ...dmUserMaps(ctx)),
+	});
 }
 
 function tweetDeleteItem(e: JsonObject, ctx: AaaContext): ActivityItem {
@@ -255,27 +244,16 @@ function tweetDeleteItem(e: JsonObject, ctx: AaaContext): ActivityItem {
 	const authorId = idField(status, 'user_id');
 	// Namespaced, so the deletion never dedupes against the tweet_create of the same id.
 	const id = syntheticId('tweet_delete', tweetId, idOf(e.timestamp_ms));
-	return withOptional(
-		baseItem('tweet_deleted', 'tweet_delete', ctx.forUser, id, 'aaa', ctx.replay, e),
-		{
-			tweet_id: tweetId ?? undefined,
-			author: authorId !== null ? bareUser(authorId) : undefined,
-		},
-	);
+	return withOptional(aaaItem('tweet_deleted', 'tweet_delete', ctx, id, e), {
+		tweet_id: tweetId ?? undefined,
+		author: authorId !== null ? bareUser(authorId) : undefined,
+	});
 }
 
 function userEventItem(e: JsonObject, ctx: AaaContext): ActivityItem {
 	const revoke = asObject(e.revoke);
 	if (revoke === undefined) {
-		return baseItem(
-			'unknown',
-			'user_event',
-			ctx.forUser,
-			syntheticId('user_event', contentHash(e)),
-			'aaa',
-			ctx.replay,
-			e,
-		);
+		return aaaItem('unknown', 'user_event', ctx, syntheticId('user_event', contentHash(e)), e);
 	}
 	// user_event has no top-level for_user_id: the account is the one that revoked.
 	const userId = idOf(asObject(revoke.source)?.user_id);
@@ -296,7 +274,7 @@ function replayStatusItem(e: JsonObject, ctx: AaaContext): ActivityItem {
 	const activity: Activity =
 		state !== null && state.toLowerCase() === 'complete' ? 'replay_complete' : 'replay_incomplete';
 	const id = syntheticId('replay_job_status', idOf(e.webhook_id), idOf(e.job_id), state);
-	return baseItem(activity, 'replay_job_status', ctx.forUser, id, 'aaa', ctx.replay, e);
+	return aaaItem(activity, 'replay_job_status', ctx, id, e);
 }
 
 /** v1.1 tweet text: the long form first. */

@@ -21,7 +21,7 @@
  *
  * Free-text parts are escaped (`%`, `|`, `&`, `=`) so two different events never share a key.
  */
-import type { Activity } from './activities';
+import { ACTIVITIES, type Activity } from './activities';
 import type { ActivityItem, JsonObject } from './activity-item';
 
 const SPECIAL = /[%|&=]/;
@@ -66,16 +66,13 @@ const POST_ACTIVITIES: ReadonlySet<Activity> = new Set<Activity>([
 ]);
 const DM_ACTIVITIES: ReadonlySet<Activity> = new Set<Activity>(['dm_received', 'dm_sent']);
 const LIKE_ACTIVITIES: ReadonlySet<Activity> = new Set<Activity>(['like_received', 'like_given']);
-/** Relations: identified by who acted on whom, with no time both APIs carry. */
-export const RELATION_ACTIVITIES: ReadonlySet<Activity> = new Set<Activity>([
-	'new_follower',
-	'follow_given',
-	'unfollow',
-	'block',
-	'unblock',
-	'mute',
-	'unmute',
-]);
+/**
+ * Relations (the Follows and Moderation groups: follow, unfollow, block, mute and their undos):
+ * identified by who acted on whom, with no time both APIs carry.
+ */
+export const RELATION_ACTIVITIES: ReadonlySet<Activity> = new Set<Activity>(
+	ACTIVITIES.filter((a) => a.group === 'follows' || a.group === 'moderation').map((a) => a.value),
+);
 
 function ownScalar(o: JsonObject, key: string): string | undefined {
 	if (!Object.prototype.hasOwnProperty.call(o, key)) return undefined;

@@ -15,6 +15,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
+import type { IWebhookFunctions } from 'n8n-workflow';
 import { crcResponse, isPlausibleCrcToken, signWebhookPayload } from '../../client/webhook-signature';
 import { XAccountActivityTrigger } from '../../nodes/XAccountActivityTrigger/XAccountActivityTrigger.node';
 import { resetDeliveryState } from '../../nodes/XAccountActivityTrigger/delivery-handler';
@@ -191,6 +192,16 @@ function assertPlainJson(value: unknown, seen = new Set<unknown>()): void {
 
 const counts = { post: 0, accepted: 0, acceptedWithItems: 0, refused4xx: 0, crashes: 0, non4xx: 0, acceptedWithoutMac: 0, crc: 0, crcAnswered: 0, crcRefused: 0 };
 
+/** The node's webhook(), as n8n calls it; a throw is a crash (n8n would answer 500). */
+async function call(trigger: XAccountActivityTrigger, ctx: IWebhookFunctions) {
+	try {
+		return await trigger.webhook.call(ctx);
+	} catch (err) {
+		counts.crashes++;
+		throw err;
+	}
+}
+
 beforeAll(() => {
 	clearSecretCache();
 	resetDeliveryState();
@@ -210,13 +221,7 @@ test('webhook POST: no crash, refusals are 4xx, nothing accepted without a valid
 			const headers: Record<string, string | string[] | undefined> = { 'x-twitter-webhooks-signature': signature };
 			const { ctx, response } = node.webhook({ method: 'POST', headers, rawBody: b });
 			node.o.parameters = { options: { dedupe, ignoreOwnActivity: false } };
-			let result;
-			try {
-				result = await trigger.webhook.call(ctx);
-			} catch (err) {
-				counts.crashes++;
-				throw err;
-			}
+			const result = await call(trigger, ctx);
 			if (response.status !== undefined) {
 				if (response.status < 400 || response.status > 499) counts.non4xx++;
 				expect(response.status).toBeGreaterThanOrEqual(400);
@@ -262,13 +267,7 @@ test('CRC GET: no crash, answers only tokens of X\'s form, with their HMAC', asy
 			if (t !== null) query.crc_token = t;
 			const headers: Record<string, string | string[] | undefined> = sig === null ? {} : { 'x-twitter-webhooks-signature': sig };
 			const { ctx, response } = node.webhook({ method: 'GET', headers, query });
-			let result;
-			try {
-				result = await trigger.webhook.call(ctx);
-			} catch (err) {
-				counts.crashes++;
-				throw err;
-			}
+			const result = await call(trigger, ctx);
 			expect(result.workflowData).toBeUndefined();
 			const sent = query.crc_token;
 			if (response.status === 200) {

@@ -13,8 +13,8 @@ import {
 	configureDedupe,
 	handleDelivery,
 	resetDeliveryState,
-	type TriggerSettings,
 } from '../../nodes/XAccountActivityTrigger/delivery-handler';
+import { EVERYTHING_ONCE } from './helpers/settings';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -25,13 +25,7 @@ const body = (o: Json): Buffer => Buffer.from(JSON.stringify(o));
 const ACCOUNT = '1111111111111111111'; // the XAA samples' subscribed account (@ExampleUser)
 const OTHER = '2222222222222222222'; // @OtherUser
 
-const settings: TriggerSettings = {
-	activities: [],
-	outputMode: 'single',
-	dedupe: true,
-	forUserIds: [],
-	ignoreOwnActivity: false,
-};
+const settings = EVERYTHING_ONCE;
 
 interface Pair {
 	name: string;

@@ -3,17 +3,12 @@
  * item, and nothing a body holds turns into a 500 (handleDelivery answers ok:false instead).
  */
 import { parseJsonLossless } from '../../client/lossless-json';
-import { handleDelivery, resetDeliveryState, type TriggerSettings } from '../../nodes/XAccountActivityTrigger/delivery-handler';
+import { handleDelivery, resetDeliveryState } from '../../nodes/XAccountActivityTrigger/delivery-handler';
 import { parseDelivery } from '../../nodes/XAccountActivityTrigger/delivery-parser';
 import type { ActivityItem } from '../../nodes/XAccountActivityTrigger/activity-item';
+import { EVERYTHING_ONCE } from './helpers/settings';
 
-const settings: TriggerSettings = {
-	activities: [],
-	outputMode: 'single',
-	dedupe: true,
-	forUserIds: [],
-	ignoreOwnActivity: false,
-};
+const settings = EVERYTHING_ONCE;
 
 afterEach(() => resetDeliveryState());
 

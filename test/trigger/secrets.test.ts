@@ -139,15 +139,24 @@ const credentials = (withBearer: boolean) => {
 
 const ALL_SECRETS = [...Object.values(SECRETS), FETCHED_BEARER];
 
+/** Failure paths: [server behaviour, whether the credential holds a bearer token]. */
+const PATHS: Array<[Mode, boolean]> = [
+	['bad-key', false],
+	['bad-key', true],
+	['echo-headers', false],
+	['echo-headers', true],
+	['5xx', false],
+];
+
+/** The error a promise rejects with (undefined when it resolves). */
+const errorOf = (p: Promise<unknown>): Promise<unknown> =>
+	p.then(
+		() => undefined,
+		(e: unknown) => e,
+	);
+
 describe('client errors carry no secret in any form', () => {
-	test.each<[Mode, boolean]>([
-		['bad-key', false],
-		['bad-key', true],
-		['echo-headers', false],
-		['echo-headers', true],
-		['5xx', false],
-		['timeout', false],
-	])('%s (credential bearer: %s)', async (m, withBearer) => {
+	test.each<[Mode, boolean]>([...PATHS, ['timeout', false]])('%s (credential bearer: %s)', async (m, withBearer) => {
 		mode = m;
 		const client = new XClient(
 			{ ...credentials(withBearer), apiVersion: 'enterprise', bearerToken: withBearer ? SECRETS.bearerToken : undefined },
@@ -155,10 +164,7 @@ describe('client errors carry no secret in any form', () => {
 		);
 		const attempts = [() => client.listWebhooks(), () => client.verifyCredentials(), () => client.registerWebhook('https://example.com/hook')];
 		for (const attempt of attempts) {
-			const err = await attempt().then(
-				() => undefined,
-				(e: unknown) => e,
-			);
+			const err = await errorOf(attempt());
 			if (m !== '5xx') expect(err).toBeDefined();
 			if (err === undefined) continue;
 			expect(leaks(allText(err), ALL_SECRETS)).toEqual([]);
@@ -167,20 +173,11 @@ describe('client errors carry no secret in any form', () => {
 });
 
 describe('trigger node errors carry no secret in any form', () => {
-	test.each<[Mode, boolean]>([
-		['bad-key', false],
-		['bad-key', true],
-		['echo-headers', false],
-		['echo-headers', true],
-		['5xx', false],
-	])('activation, %s (credential bearer: %s)', async (m, withBearer) => {
+	test.each<[Mode, boolean]>(PATHS)('activation, %s (credential bearer: %s)', async (m, withBearer) => {
 		mode = m;
 		const node = new FakeNode({ secret: SECRETS.consumerSecret, credentials: credentials(withBearer), parameters: { options: {} } });
 		const trigger = new XAccountActivityTrigger();
-		const err = await trigger.webhookMethods.default.create.call(node.hook()).then(
-			() => undefined,
-			(e: unknown) => e,
-		);
+		const err = await errorOf(trigger.webhookMethods.default.create.call(node.hook()));
 		expect(err).toBeDefined();
 		const text = allText(err);
 		expect(text.length).toBeGreaterThan(50);

@@ -169,11 +169,11 @@ describe('X Account Activity Trigger in a real n8n', () => {
 		const before = await executions();
 		const owner = sim.app.ownerUserId;
 		const postId = '1460000000000000777';
-		const author = '1460000000000000778';
+		const poster = '1460000000000000778';
 		const aaa = JSON.stringify({
 			for_user_id: owner,
 			tweet_create_events: [
-				{ id_str: postId, text: '@owner overlap', user: { id_str: author, screen_name: 'someone' }, entities: { user_mentions: [{ id_str: owner }] } },
+				{ id_str: postId, text: '@owner overlap', user: { id_str: poster, screen_name: 'someone' }, entities: { user_mentions: [{ id_str: owner }] } },
 			],
 		});
 		const xaa = JSON.stringify({
@@ -181,7 +181,7 @@ describe('X Account Activity Trigger in a real n8n', () => {
 				event_uuid: 'overlap-uuid-1',
 				event_type: 'post.mention.create',
 				filter: { user_id: owner },
-				payload: { id: postId, author_id: author, text: '@owner overlap' },
+				payload: { id: postId, author_id: poster, text: '@owner overlap' },
 			},
 		});
 		const send = (body: string) =>

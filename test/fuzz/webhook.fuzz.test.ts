@@ -22,7 +22,7 @@ import { resetDeliveryState } from '../../nodes/XAccountActivityTrigger/delivery
 import { clearSecretCache } from '../../nodes/XAccountActivityTrigger/secret-cache';
 import { FakeNode } from '../trigger/helpers/webhook-context';
 
-const SECRET = 'fuzz-consumer-secret-0123456789abcdef';
+const SECRET = 'dummy-fuzz-consumer-secret-0123456789';
 const SEED = 20261208;
 const POST_RUNS = Number(process.env.FUZZ_RUNS ?? 0) || 3000;
 const CRC_RUNS = Number(process.env.FUZZ_RUNS ?? 0) || 2000;

@@ -32,7 +32,7 @@ async function fire(node: FakeNode, count: number, signature: () => string): Pro
 }
 
 test(`${FORGED} concurrent forged POSTs cause at most 2 credential reads, all refused with 401`, async () => {
-	const node = new FakeNode({ secret: 'the-real-consumer-secret-0123456789', readDelayMs: 5 });
+	const node = new FakeNode({ secret: 'dummy-real-consumer-secret-0123456789', readDelayMs: 5 });
 	let n = 0;
 	const statuses = await fire(node, FORGED, () => signWebhookPayload('forger-' + n++, BODY));
 	console.log(`forged load: ${node.reads} credential read(s) for ${FORGED} concurrent forged POSTs`);
@@ -41,7 +41,7 @@ test(`${FORGED} concurrent forged POSTs cause at most 2 credential reads, all re
 });
 
 test('a second wave a second later costs at most one more read', async () => {
-	const node = new FakeNode({ secret: 'the-real-consumer-secret-0123456789', readDelayMs: 5 });
+	const node = new FakeNode({ secret: 'dummy-real-consumer-secret-0123456789', readDelayMs: 5 });
 	await fire(node, FORGED, () => signWebhookPayload('forger', BODY));
 	const first = node.reads;
 	await new Promise((r) => setTimeout(r, 1_050));
@@ -50,7 +50,7 @@ test('a second wave a second later costs at most one more read', async () => {
 });
 
 test('genuine deliveries arriving with forged ones are still accepted', async () => {
-	const secret = 'the-real-consumer-secret-0123456789';
+	const secret = 'dummy-real-consumer-secret-0123456789';
 	const node = new FakeNode({ secret, readDelayMs: 5 });
 	const statuses = await fire(node, 100, () => signWebhookPayload('forger', BODY));
 	const trigger = new XAccountActivityTrigger();

@@ -65,7 +65,7 @@ describe('Activities', () => {
 describe('saved workflows', () => {
 	const MENTION = readFileSync(path.resolve(__dirname, '../fixtures/events/aaa/tweet_create_events.json'));
 	const DM = readFileSync(path.resolve(__dirname, '../fixtures/events/aaa/direct_message_events.json'));
-	const SECRET = 'saved-workflow-secret-0123456789';
+	const SECRET = 'dummy-saved-workflow-secret-0123';
 
 	async function deliver(node: FakeNode, body: Buffer) {
 		const { ctx, response } = node.webhook({ method: 'POST', headers: { 'x-twitter-webhooks-signature': signWebhookPayload(SECRET, body) }, rawBody: body });

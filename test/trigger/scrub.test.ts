@@ -1,7 +1,7 @@
 /** The one secret scrubber (client/scrub.ts): every form of a secret, echoed credentials, readable text otherwise. */
 import { scrubText, scrubValue, secretForms } from '../../client/scrub';
 
-const CONSUMER_KEY = 'ck-Key+/=1234567890abc';
+const CONSUMER_KEY = 'ck-dummy-Key+/=1234567890';
 const ALL_SECRETS = ['cs/Secret+Value=é"\\&%25-abcdefghij0123', 'ats/Secret"Value+é=0987654321xyz', 'CredBearerTok%2FBearer%3DToken+xyz0123456789'];
 
 const rfc3986 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
@@ -48,7 +48,7 @@ describe('the scrubber', () => {
 	});
 
 	test('a secret embedded in longer base64 at any alignment is removed', () => {
-		const secret = 'alignment-secret-42';
+		const secret = 'dummy-alignment-secret-42';
 		for (const prefix of ['', 'a', 'ab', 'abc', 'abcd']) {
 			const encoded = b64(prefix + secret + 'tail');
 			const out = scrubText(encoded, [secret]);

@@ -13,7 +13,7 @@ import { XClient } from '../../client/x-client';
 import { XAccountActivityTrigger } from '../../nodes/XAccountActivityTrigger/XAccountActivityTrigger.node';
 import { FakeNode } from './helpers/webhook-context';
 
-const CONSUMER_KEY = 'ck-Key+/=1234567890abc';
+const CONSUMER_KEY = 'ck-dummy-Key+/=1234567890';
 const SECRETS = {
 	consumerSecret: 'cs/Secret+Value=é"\\&%25-abcdefghij0123',
 	accessTokenSecret: 'ats/Secret"Value+é=0987654321xyz',
@@ -129,7 +129,7 @@ const credentials = (withBearer: boolean) => {
 	return {
 	consumerKey: CONSUMER_KEY,
 	consumerSecret: SECRETS.consumerSecret,
-	accessToken: '12345-AccessToken',
+	accessToken: '12345-dummy-AccessToken',
 	accessTokenSecret: SECRETS.accessTokenSecret,
 	bearerToken: withBearer ? SECRETS.bearerToken : '',
 	apiVersion: 'enterprise',

@@ -11,7 +11,7 @@ import { deliveryStateCount, resetDeliveryState } from '../../nodes/XAccountActi
 import { clearSecretCache, secretCacheSize } from '../../nodes/XAccountActivityTrigger/secret-cache';
 import { FakeNode, type FakeRequest } from './helpers/webhook-context';
 
-const SECRET = 'consumer-secret-for-tests-0123456789';
+const SECRET = 'dummy-consumer-secret-0123456789';
 const TOKEN = Buffer.from('9f8846f8-49c0-4466-ba0d-a187441368ab').toString('base64');
 const MENTION = readFileSync(path.resolve(__dirname, '../fixtures/events/aaa/tweet_create_events.json'));
 
@@ -105,7 +105,7 @@ describe('POST signature: one canonical form (sha256= + 44 base64 characters)', 
 		let secret = SECRET;
 		const node = new FakeNode({ secret: () => secret });
 		await send(node, post(body, good));
-		secret = 'rotated-secret-0123456789';
+		secret = 'dummy-rotated-secret-0123456789';
 		await new Promise((r) => setTimeout(r, 1_050)); // the re-read budget: once a second
 		const dm = readFileSync(path.resolve(__dirname, '../fixtures/events/aaa/direct_message_events.json'));
 		const { result, response } = await send(node, post(dm, signWebhookPayload(secret, dm)));

@@ -118,7 +118,8 @@ export class XAccountActivityTrigger implements INodeType {
 						name: 'dedupe',
 						type: 'boolean',
 						default: true,
-						description: 'Whether to drop events X delivers more than once (retries, one copy per subscribed user). Replayed events always pass.',
+						description:
+							'Whether to drop events X delivers more than once: retries, one copy per subscribed user, replays of events already seen, and the same activity arriving through both AAA and XAA during a cut-over',
 					},
 					{
 						displayName: 'For User IDs',

@@ -157,6 +157,8 @@ export const MAX_JSON_DEPTH = 64;
 
 /** Whether arrays/objects in the JSON text nest deeper than `max` (brackets inside strings do not count). */
 export function nestedDeeperThan(text: string, max: number): boolean {
+	// Fast path (most deliveries): fewer opening brackets than the limit cannot nest deeper.
+	if (countOf(text, '{', max) + countOf(text, '[', max) <= max) return false;
 	let depth = 0;
 	for (let i = 0; i < text.length; i++) {
 		const c = text.charCodeAt(i);
@@ -171,4 +173,11 @@ export function nestedDeeperThan(text: string, max: number): boolean {
 		} else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
 	}
 	return false;
+}
+
+/** Occurrences of `ch` in `text`, counting stops past `limit`. */
+function countOf(text: string, ch: string, limit: number): number {
+	let n = 0;
+	for (let i = text.indexOf(ch); i !== -1 && n <= limit; i = text.indexOf(ch, i + 1)) n++;
+	return n;
 }

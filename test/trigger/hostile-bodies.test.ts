@@ -3,7 +3,7 @@
  * item, and nothing a body holds turns into a 500 (handleDelivery answers ok:false instead).
  */
 import { parseJsonLossless } from '../../client/lossless-json';
-import { handleDelivery, resetDeliveryState } from '../../nodes/XAccountActivityTrigger/delivery-handler';
+import { handleDelivery, nestedDeeperThan, resetDeliveryState } from '../../nodes/XAccountActivityTrigger/delivery-handler';
 import { parseDelivery } from '../../nodes/XAccountActivityTrigger/delivery-parser';
 import type { ActivityItem } from '../../nodes/XAccountActivityTrigger/activity-item';
 import { EVERYTHING_ONCE } from './helpers/settings';
@@ -84,5 +84,19 @@ describe('failures on a signed body are 400 with a reason, never a throw', () =>
 		const body = JSON.stringify({ for_user_id: '1', tweet_create_events: [{ id_str: '7', text: '['.repeat(500), user: { id_str: '2' } }] });
 		const out = handleDelivery(Buffer.from(body), settings, 'wf', 'n');
 		expect(out.ok).toBe(true);
+	});
+});
+
+describe('nestedDeeperThan', () => {
+	test('many brackets side by side are not depth', () => {
+		expect(nestedDeeperThan(JSON.stringify(Array.from({ length: 500 }, () => ({ a: [1] }))), 64)).toBe(false);
+	});
+	test('depth is counted exactly at the limit', () => {
+		expect(nestedDeeperThan('['.repeat(64) + ']'.repeat(64), 64)).toBe(false);
+		expect(nestedDeeperThan('['.repeat(65) + ']'.repeat(65), 64)).toBe(true);
+		expect(nestedDeeperThan('{"a":'.repeat(65) + '1' + '}'.repeat(65), 64)).toBe(true);
+	});
+	test('brackets inside strings, escaped quotes included, do not count', () => {
+		expect(nestedDeeperThan(JSON.stringify({ t: '\\"' + '{'.repeat(200) }), 64)).toBe(false);
 	});
 });

@@ -5,7 +5,8 @@ export { XApiError, hintFor } from './errors';
 export { RateGate, parseRateLimit } from './rate-limits';
 export { normaliseBaseUrl, DEFAULT_BASE_URL } from './base-url';
 export { checkReplayWindow, formatReplayDate, parseReplayDate } from './replay-window';
-export { crcResponse, signWebhookPayload, verifyWebhookSignature, isPlausibleCrcToken, SIGNATURE_HEADER } from './webhook-signature';
+export { crcResponse, signWebhookPayload, verifyWebhookSignature, isCanonicalSignature, isPlausibleCrcToken, SIGNATURE_HEADER } from './webhook-signature';
+export { scrubText, scrubValue, truncate, REDACTED } from './scrub';
 export { parseJsonLossless } from './lossless-json';
 export {
 	XaaClient,

@@ -105,7 +105,9 @@ export async function emitXaaEvents(
 	// Which subscriptions see the event (the same for every copy of the count).
 	let matched: XaaSubscriptionRecord[] = [];
 	if (info.filter === 'keyword') matched = store.forKeyword(eventType, keyword ?? '');
-	else if (info.directional) {
+	else if (info.directional || info.category === 'follow') {
+		// A like or a follow concerns two users (source and target): both users' subscriptions
+		// see it, a like.create one only when its direction (if any) matches.
 		const opposite: XaaDirection = direction === 'inbound' ? 'outbound' : 'inbound';
 		matched = store
 			.forUser(eventType, user.id)

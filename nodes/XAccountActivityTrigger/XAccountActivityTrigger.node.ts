@@ -19,8 +19,7 @@ import { explainWebhookRejection } from './registration-diagnosis';
 import { currentSecret, refreshedSecret } from './secret-cache';
 import { ensureRegistration, registrationExists, removeRegistration, type RegistrationState } from '../../client/webhook-registration';
 import { ensureXaaSubscriptions, removeXaaSubscriptions, xaaSubscriptionsPresent } from '../../client/xaa-registration';
-import type { XClient } from '../../client/x-client';
-import { xaaSpecsForActivities } from './xaa-activities';
+import { planXaaActivation, XAA_OAUTH2_CREDENTIAL, xaaSubscriptionCount } from './xaa-activities';
 
 const groupOutputs = ACTIVITY_GROUPS.map((g) => ({ type: 'main', displayName: g.name }));
 const ALL_ACTIVITIES = ACTIVITIES.map((a) => a.value);
@@ -40,7 +39,10 @@ export class XAccountActivityTrigger implements INodeType {
 		defaults: { name: 'X Account Activity Trigger' },
 		inputs: [],
 		outputs: `={{$parameter["outputMode"] === "perGroup" ? ${JSON.stringify(groupOutputs)} : ["main"]}}`,
-		credentials: [{ name: 'xAccountActivityApi', required: true, testedBy: 'xAccountActivityApiTest' }],
+		credentials: [
+			{ name: 'xAccountActivityApi', required: true, testedBy: 'xAccountActivityApiTest' },
+			{ name: XAA_OAUTH2_CREDENTIAL, required: true, displayOptions: { show: { source: ['xaa'], xaaAuth: ['oAuth2'] } } },
+		],
 		webhooks: [
 			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
 			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
@@ -71,6 +73,33 @@ export class XAccountActivityTrigger implements INodeType {
 				],
 				default: 'aaa',
 				description: 'How activation subscribes the account. Deliveries of both APIs are accepted on the same webhook either way, so a workflow keeps working when the account moves to XAA.',
+			},
+			{
+				displayName: 'XAA User Authentication',
+				name: 'xaaAuth',
+				type: 'options',
+				displayOptions: { show: { source: ['xaa'] } },
+				options: [
+					{
+						name: 'OAuth 1.0a (Access Token in the App Credential)',
+						value: 'oAuth1',
+						description: "Subscribes the account whose access token and secret are in the X Account Activity API credential",
+					},
+					{
+						name: 'OAuth 2.0 (X Activity OAuth2 API Credential)',
+						value: 'oAuth2',
+						description: 'Subscribes the account that connected the X Activity OAuth2 API credential; n8n refreshes its token',
+					},
+				],
+				default: 'oAuth1',
+				description: "Whose user context subscribes the private activity (mentions, DMs, likes, follows…): X accepts it only with the account's own token",
+			},
+			{
+				displayName: `With every activity selected, activation creates ${xaaSubscriptionCount([])} XAA subscriptions for the account (fewer when you select fewer), each counting against your tier's cap (self-serve 1,500). If one is refused, none is kept.`,
+				name: 'xaaNotice',
+				type: 'notice',
+				displayOptions: { show: { source: ['xaa'] } },
+				default: '',
 			},
 			{
 				displayName: 'Activities',
@@ -149,11 +178,12 @@ export class XAccountActivityTrigger implements INodeType {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				const state = this.getWorkflowStaticData('node') as RegistrationState;
 				const url = this.getNodeWebhookUrl('default') as string;
-				const client = clientFromCredentials(await this.getCredentials(CREDENTIAL_NAME));
+				const credentials = await this.getCredentials(CREDENTIAL_NAME);
+				const client = clientFromCredentials(credentials);
 				try {
 					if (!(await registrationExists(client, url, state))) return false;
 					if (this.getNodeParameter('source', 'aaa') !== 'xaa') return true;
-					const plan = await xaaPlan(this, client);
+					const plan = await planXaaActivation(this, client, credentials);
 					return state.xaaTag === plan.tag && (await xaaSubscriptionsPresent(client, plan.specs, state.webhookId));
 				} catch (err) {
 					throw toNodeError(this, err);
@@ -163,15 +193,25 @@ export class XAccountActivityTrigger implements INodeType {
 				const state = this.getWorkflowStaticData('node') as RegistrationState;
 				const url = this.getNodeWebhookUrl('default') as string;
 				const credentials = await this.getCredentials(CREDENTIAL_NAME);
-				const client = clientFromCredentials(credentials);
-				const options = this.getNodeParameter('options', {}) as IDataObject;
 				const xaa = this.getNodeParameter('source', 'aaa') === 'xaa';
+				// XAA creates wait for the rate-limit window's reset (500 per 15 min per app).
+				const client = clientFromCredentials(credentials, xaa ? { rateGate: true } : undefined);
+				const options = this.getNodeParameter('options', {}) as IDataObject;
 				try {
+					// Plan first: an XAA activation that cannot be authorised registers nothing.
+					const plan = xaa ? await planXaaActivation(this, client, credentials) : undefined;
 					await ensureRegistration(client, url, state, { subscribeOwnAccount: !xaa && options.subscribeOwnAccount !== false });
-					if (xaa) {
-						const plan = await xaaPlan(this, client);
-						await ensureXaaSubscriptions(client, plan.specs, { tag: plan.tag, webhookId: state.webhookId, user: plan.owner });
+					if (plan) {
+						// Tag recorded before the first create, so deactivation always finds them.
 						state.xaaTag = plan.tag;
+						try {
+							await ensureXaaSubscriptions(client, plan.specs, { tag: plan.tag, webhookId: state.webhookId, ...plan.auth });
+						} catch (err) {
+							// All or nothing: the subscriptions were rolled back; undo the webhook this node registered too.
+							await removeXaaSubscriptions(client, plan.tag).catch(() => undefined);
+							await removeRegistration(client, state, false).catch(() => undefined);
+							throw err;
+						}
 					}
 				} catch (err) {
 					if (err instanceof XApiError && (err.code === 214 || err.reason === 'CrcValidationFailed' || err.reason === 'UrlValidationFailed')) {
@@ -187,7 +227,10 @@ export class XAccountActivityTrigger implements INodeType {
 				const options = this.getNodeParameter('options', {}) as IDataObject;
 				const client = clientFromCredentials(await this.getCredentials(CREDENTIAL_NAME));
 				try {
-					if (state.xaaTag && options.keepRegistration !== true) await removeXaaSubscriptions(client, state.xaaTag);
+					if (state.xaaTag && options.keepRegistration !== true) {
+						await removeXaaSubscriptions(client, state.xaaTag);
+						delete state.xaaTag;
+					}
 					await removeRegistration(client, state, options.keepRegistration === true);
 				} catch (err) {
 					throw toNodeError(this, err);
@@ -244,26 +287,6 @@ export class XAccountActivityTrigger implements INodeType {
 			workflowData: outcome.outputs.map((items) => items.map((json): INodeExecutionData => ({ json: json as unknown as IDataObject }))),
 		};
 	}
-}
-
-/** XAA mode: the subscriptions the selected activities need for the credential's account, and this node's tag. */
-async function xaaPlan(ctx: IHookFunctions, client: XClient) {
-	if (client.flavour !== 'v2') {
-		throw new NodeOperationError(ctx.getNode(), 'The X Activity API uses v2: set the credential\'s API Version to v2');
-	}
-	const credentials = await ctx.getCredentials(CREDENTIAL_NAME);
-	const token = String(credentials.accessToken ?? '');
-	const secret = String(credentials.accessTokenSecret ?? '');
-	if (!token || !secret) {
-		throw new NodeOperationError(ctx.getNode(), "XAA subscriptions for private activity (mentions, DMs, likes…) need the account's access token and secret in the credential");
-	}
-	const owner = await client.verifyCredentials();
-	const activities = ctx.getNodeParameter('activities', []) as string[];
-	return {
-		specs: xaaSpecsForActivities(activities, owner.userId),
-		tag: `n8n:${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`,
-		owner: { token, secret },
-	};
 }
 
 function toNodeError(ctx: IHookFunctions, err: unknown, explanation?: string): Error {

@@ -4,7 +4,7 @@
  * v1.1: `{"errors":[{"code":N,"message":"…"}]}`. v2: 400 `{"errors":[{"message":"<Reason>: <details>"}],
  * "title","detail","type"}` for invalid requests, RFC 7807-style problems otherwise.
  *
- * Choices where REFERENCE.md is silent (each marked "ours" below) are our best reading of X.
+ * Choices where REFERENCE.md is silent (each marked below) are our best reading of X.
  */
 import type { SimFailure } from './failures';
 
@@ -121,7 +121,7 @@ export const v2Problem = (status: number, title: string, detail: string, type: s
 export const V2 = {
 	unauthorized: () => v2Problem(401, 'Unauthorized', 'Unauthorized', 'about:blank'),
 	rateLimited: () => v2Problem(429, 'Too Many Requests', 'Too Many Requests', 'about:blank'),
-	/** The OpenAPI's ResourceNotFoundProblem; resource_type "route" is ours (unknown path). */
+	/** The OpenAPI's ResourceNotFoundProblem. ours: resource_type "route" for an unknown path. */
 	notFound: (): Reply => ({
 		status: 404,
 		body: {

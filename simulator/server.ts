@@ -87,9 +87,11 @@ const SUPPORTED: Record<Route['auth'], string> = {
 	'bearer-or-user': 'OAuth 1.0a User Context, OAuth 2.0 User Context, OAuth 2.0 Application-Only',
 	'bearer-or-oauth1': 'OAuth 1.0a User Context, OAuth 2.0 Application-Only',
 };
+// ours: the OpenAPI's UserToken on v2 webhooks is accepted from any user who authorised the app.
 
 /**
- * Checks the credentials a route demands. Wrong-kind choices (ours, REFERENCE.md is silent):
+ * Checks the credentials a route demands.
+ * ours: the wrong-kind answers (REFERENCE.md is silent):
  * v1.1 Bearer on an OAuth1 route → 403 code 220 (X's "credentials do not allow access");
  * v1.1 OAuth1 on a Bearer route → 403 code 200 "Forbidden."; a non-owner token on an app-owner
  * route → 403 code 200; no Authorization at all → 400 code 215 "Bad Authentication data.".

@@ -197,10 +197,18 @@ export class XAccountActivityTrigger implements INodeType {
 				// XAA creates wait for the rate-limit window's reset (500 per 15 min per app).
 				const client = clientFromCredentials(credentials, xaa ? { rateGate: true } : undefined);
 				const options = this.getNodeParameter('options', {}) as IDataObject;
+				// n8n retries a failed activation with the node's setup (CRC) route already gone, so a
+				// retry after an XAA failure fails the CRC; the failure kept here is the one to report.
+				const previous = (state as XaaFailureMemo).xaaFailure;
 				try {
 					// Plan first: an XAA activation that cannot be authorised registers nothing.
 					const plan = xaa ? await planXaaActivation(this, client, credentials) : undefined;
-					await ensureRegistration(client, url, state, { subscribeOwnAccount: !xaa && options.subscribeOwnAccount !== false });
+					try {
+						await ensureRegistration(client, url, state, { subscribeOwnAccount: !xaa && options.subscribeOwnAccount !== false });
+					} catch (err) {
+						if (previous && err instanceof XApiError && err.reason === 'CrcValidationFailed') throw new NodeOperationError(this.getNode(), previous);
+						throw err;
+					}
 					if (plan) {
 						// Tag recorded before the first create, so deactivation always finds them.
 						state.xaaTag = plan.tag;
@@ -210,10 +218,13 @@ export class XAccountActivityTrigger implements INodeType {
 							// All or nothing: the subscriptions were rolled back; undo the webhook this node registered too.
 							await removeXaaSubscriptions(client, plan.tag).catch(() => undefined);
 							await removeRegistration(client, state, false).catch(() => undefined);
+							(state as XaaFailureMemo).xaaFailure = err instanceof Error ? err.message : String(err);
 							throw err;
 						}
 					}
+					delete (state as XaaFailureMemo).xaaFailure;
 				} catch (err) {
+					if (err instanceof NodeOperationError) throw err;
 					if (err instanceof XApiError && (err.code === 214 || err.reason === 'CrcValidationFailed' || err.reason === 'UrlValidationFailed')) {
 						const why = await explainWebhookRejection(url, String(credentials.consumerSecret ?? ''));
 						throw toNodeError(this, err, why);
@@ -288,6 +299,9 @@ export class XAccountActivityTrigger implements INodeType {
 		};
 	}
 }
+
+/** The last XAA activation failure, in the node's static data (in memory across n8n's retries). */
+type XaaFailureMemo = RegistrationState & { xaaFailure?: string };
 
 function toNodeError(ctx: IHookFunctions, err: unknown, explanation?: string): Error {
 	if (err instanceof XApiError) {

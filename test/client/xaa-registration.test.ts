@@ -120,3 +120,13 @@ describe('XAA activation: all or nothing, the fewest subscriptions', () => {
 		}
 	});
 });
+
+describe('what the README and the node say about the count', () => {
+	it('matches what activation creates for every activity', () => {
+		const { readFileSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
+		const readme = readFileSync(require.resolve('../../README.md'), 'utf8');
+		expect(readme).toContain(`activation creates ${xaaSubscriptionCount([])} subscriptions`);
+		expect(readme).toContain(`(${xaaSubscriptionCount([])} for all)`);
+		expect(readme).not.toMatch(/2027-01-01/);
+	});
+});

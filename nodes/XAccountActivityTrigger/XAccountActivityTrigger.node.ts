@@ -18,8 +18,8 @@ import { handleDelivery, type TriggerSettings, settingsFromParameters } from './
 import { explainWebhookRejection } from './registration-diagnosis';
 import { currentSecret, refreshedSecret } from './secret-cache';
 import { ensureRegistration, registrationExists, removeRegistration, type RegistrationState } from '../../client/webhook-registration';
-import { ensureXaaSubscriptions, removeXaaSubscriptions, xaaSubscriptionsPresent } from '../../client/xaa-registration';
-import { planXaaActivation, XAA_OAUTH2_CREDENTIAL, xaaSubscriptionCount } from './xaa-activities';
+import { removeXaaSubscriptions, xaaSubscriptionsPresent } from '../../client/xaa-registration';
+import { planXaaActivation, subscribeXaaAllOrNothing, XAA_USER_CONTEXT_TYPE, xaaFailureOf, xaaSubscriptionCount } from './xaa-activities';
 
 const groupOutputs = ACTIVITY_GROUPS.map((g) => ({ type: 'main', displayName: g.name }));
 const ALL_ACTIVITIES = ACTIVITIES.map((a) => a.value);
@@ -41,7 +41,7 @@ export class XAccountActivityTrigger implements INodeType {
 		outputs: `={{$parameter["outputMode"] === "perGroup" ? ${JSON.stringify(groupOutputs)} : ["main"]}}`,
 		credentials: [
 			{ name: 'xAccountActivityApi', required: true, testedBy: 'xAccountActivityApiTest' },
-			{ name: XAA_OAUTH2_CREDENTIAL, required: true, displayOptions: { show: { source: ['xaa'], xaaAuth: ['oAuth2'] } } },
+			{ name: XAA_USER_CONTEXT_TYPE, required: true, displayOptions: { show: { source: ['xaa'], xaaAuth: ['oAuth2'] } } },
 		],
 		webhooks: [
 			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
@@ -199,32 +199,14 @@ export class XAccountActivityTrigger implements INodeType {
 				const options = this.getNodeParameter('options', {}) as IDataObject;
 				// n8n retries a failed activation with the node's setup (CRC) route already gone, so a
 				// retry after an XAA failure fails the CRC; the failure kept here is the one to report.
-				const previous = (state as XaaFailureMemo).xaaFailure;
+				const previous = xaaFailureOf(state);
 				try {
 					// Plan first: an XAA activation that cannot be authorised registers nothing.
 					const plan = xaa ? await planXaaActivation(this, client, credentials) : undefined;
-					try {
-						await ensureRegistration(client, url, state, { subscribeOwnAccount: !xaa && options.subscribeOwnAccount !== false });
-					} catch (err) {
-						if (previous && err instanceof XApiError && err.reason === 'CrcValidationFailed') throw new NodeOperationError(this.getNode(), previous);
-						throw err;
-					}
-					if (plan) {
-						// Tag recorded before the first create, so deactivation always finds them.
-						state.xaaTag = plan.tag;
-						try {
-							await ensureXaaSubscriptions(client, plan.specs, { tag: plan.tag, webhookId: state.webhookId, ...plan.auth });
-						} catch (err) {
-							// All or nothing: the subscriptions were rolled back; undo the webhook this node registered too.
-							await removeXaaSubscriptions(client, plan.tag).catch(() => undefined);
-							await removeRegistration(client, state, false).catch(() => undefined);
-							(state as XaaFailureMemo).xaaFailure = err instanceof Error ? err.message : String(err);
-							throw err;
-						}
-					}
-					delete (state as XaaFailureMemo).xaaFailure;
+					await ensureRegistration(client, url, state, { subscribeOwnAccount: !xaa && options.subscribeOwnAccount !== false });
+					if (plan) await subscribeXaaAllOrNothing(this, client, state, plan);
 				} catch (err) {
-					if (err instanceof NodeOperationError) throw err;
+					if (previous && err instanceof XApiError && err.reason === 'CrcValidationFailed') throw new NodeOperationError(this.getNode(), previous);
 					if (err instanceof XApiError && (err.code === 214 || err.reason === 'CrcValidationFailed' || err.reason === 'UrlValidationFailed')) {
 						const why = await explainWebhookRejection(url, String(credentials.consumerSecret ?? ''));
 						throw toNodeError(this, err, why);
@@ -300,10 +282,8 @@ export class XAccountActivityTrigger implements INodeType {
 	}
 }
 
-/** The last XAA activation failure, in the node's static data (in memory across n8n's retries). */
-type XaaFailureMemo = RegistrationState & { xaaFailure?: string };
-
 function toNodeError(ctx: IHookFunctions, err: unknown, explanation?: string): Error {
+	if (err instanceof NodeOperationError || err instanceof NodeApiError) return err;
 	if (err instanceof XApiError) {
 		return new NodeApiError(ctx.getNode(), err.toJSON() as unknown as JsonObject, {
 			message: explanation ? `${err.operation} failed: ${explanation}` : err.message,

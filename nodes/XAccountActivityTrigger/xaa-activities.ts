@@ -7,7 +7,8 @@
 import { NodeOperationError, type ICredentialDataDecryptedObject, type IHookFunctions } from 'n8n-workflow';
 import { normaliseBaseUrl } from '../../client/base-url';
 import type { XClient } from '../../client/x-client';
-import type { XaaSubscriptionSpec, XaaUserAuth } from '../../client/xaa-registration';
+import { removeRegistration, type RegistrationState } from '../../client/webhook-registration';
+import { ensureXaaSubscriptions, removeXaaSubscriptions, type XaaSubscriptionSpec, type XaaUserAuth } from '../../client/xaa-registration';
 import type { Activity } from './activities';
 
 const PROFILE_FIELDS = ['bio', 'profile_picture', 'banner_picture', 'screenname', 'handle', 'geo', 'url', 'verified_badge', 'affiliate_badge'];
@@ -68,7 +69,7 @@ export const xaaSubscriptionCount = (activities: readonly string[]): number => x
 
 // --- activation (n8n side) ---------------------------------------------------------------------
 
-export const XAA_OAUTH2_CREDENTIAL = 'xActivityOAuth2Api';
+export const XAA_USER_CONTEXT_TYPE = 'xActivityOAuth2Api';
 
 /** The trigger parameter choosing whose token subscribes the account in XAA mode. */
 export type XaaUserAuthMode = 'oAuth1' | 'oAuth2';
@@ -98,16 +99,16 @@ export async function planXaaActivation(ctx: IHookFunctions, client: XClient, ap
 	let auth: XaaUserAuth;
 	let userId: string;
 	if (mode === 'oAuth2') {
-		const o2 = await ctx.getCredentials(XAA_OAUTH2_CREDENTIAL);
+		const o2 = await ctx.getCredentials(XAA_USER_CONTEXT_TYPE);
 		const base = normaliseBaseUrl(typeof o2.baseUrl === 'string' ? o2.baseUrl : undefined);
-		const me = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, XAA_OAUTH2_CREDENTIAL, {
+		const me = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, XAA_USER_CONTEXT_TYPE, {
 			method: 'GET',
 			url: `${base}/2/users/me`,
 			json: true,
 		})) as { data?: { id?: unknown } };
 		userId = String(me?.data?.id ?? '');
 		if (!/^\d{1,19}$/.test(userId)) throw new NodeOperationError(ctx.getNode(), 'X did not say which account the OAuth 2.0 credential belongs to (GET /2/users/me)');
-		const fresh = (await ctx.getCredentials(XAA_OAUTH2_CREDENTIAL)).oauthTokenData as { access_token?: unknown; scope?: unknown } | undefined;
+		const fresh = (await ctx.getCredentials(XAA_USER_CONTEXT_TYPE)).oauthTokenData as { access_token?: unknown; scope?: unknown } | undefined;
 		const accessToken = typeof fresh?.access_token === 'string' ? fresh.access_token : '';
 		if (!accessToken) throw new NodeOperationError(ctx.getNode(), 'The X Activity OAuth2 API credential is not connected: open it and click Connect my account');
 		auth = { oauth2: { accessToken, scopes: typeof fresh?.scope === 'string' ? fresh.scope : undefined } };
@@ -118,4 +119,35 @@ export async function planXaaActivation(ctx: IHookFunctions, client: XClient, ap
 		auth = token && secret ? { user: { token, secret } } : {};
 	}
 	return { specs: xaaSpecsForActivities(activities, userId), tag, auth, userId };
+}
+
+/** The node's static data with the last XAA activation failure (kept in memory across n8n's retries). */
+type XaaFailureMemo = RegistrationState & { xaaFailure?: string };
+
+/**
+ * n8n retries a failed activation with the node's setup (CRC) route already gone, so the retry
+ * fails the CRC; the XAA failure of the attempt before is the one to report.
+ */
+export const xaaFailureOf = (state: RegistrationState): string | undefined => (state as XaaFailureMemo).xaaFailure;
+
+/**
+ * Creates the plan's subscriptions, tagged (the tag recorded first, so deactivation always finds
+ * them). All or nothing: when one is refused, the ones created are deleted again (the client does
+ * that) and so is the webhook this node registered, and the error names the type and X's answer.
+ */
+export async function subscribeXaaAllOrNothing(ctx: IHookFunctions, client: XClient, state: RegistrationState, plan: XaaActivationPlan): Promise<void> {
+	const memo = state as XaaFailureMemo;
+	state.xaaTag = plan.tag;
+	const failure = await ensureXaaSubscriptions(client, plan.specs, { tag: plan.tag, webhookId: state.webhookId, ...plan.auth }).then(
+		() => undefined,
+		(e: unknown) => (e instanceof Error ? e.message : String(e)),
+	);
+	if (failure === undefined) {
+		delete memo.xaaFailure;
+		return;
+	}
+	await removeXaaSubscriptions(client, plan.tag).catch(() => undefined);
+	await removeRegistration(client, state, false).catch(() => undefined);
+	memo.xaaFailure = failure;
+	throw new NodeOperationError(ctx.getNode(), failure);
 }

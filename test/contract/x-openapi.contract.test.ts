@@ -7,7 +7,7 @@
  */
 import { XClient } from '../../client/x-client';
 import { startSimulator, type Simulator } from '../../simulator';
-import { oauthHeader, request, startReceiver, type Receiver } from '../simulator/helpers';
+import { oauthHeader, request, simAppCredentials, startReceiver, type Receiver } from '../simulator/helpers';
 import { OpenApiContract, type SecurityScheme } from './openapi';
 import { COVERED_OPERATIONS, NOT_YET_COVERED, type ProbeWorld } from './operations';
 import { startRecorder, type Recorder } from './recorder';
@@ -56,18 +56,10 @@ describe('client ↔ simulator against the OpenAPI', () => {
 	});
 
 	it('every request the client sends and every answer the simulator gives conforms, and the scenario reaches every covered operation', async () => {
-		const client = new XClient(
-			{
-				consumerKey: sim.app.consumerKey,
-				consumerSecret: sim.app.consumerSecret,
-				accessToken: sim.app.accessToken,
-				accessTokenSecret: sim.app.accessTokenSecret,
-				bearerToken: sim.app.bearerToken,
-				apiVersion: 'v2',
-				baseUrl: recorder.url,
-			},
-			{ retry: { retries: 0 }, timeoutMs: 5000 },
-		);
+		const client = new XClient(simAppCredentials(sim, 'v2', { bearerToken: sim.app.bearerToken, baseUrl: recorder.url }), {
+			retry: { retries: 0 },
+			timeoutMs: 5000,
+		});
 		const owner = sim.app.ownerUserId;
 		const ownerToken = { token: sim.app.accessToken, secret: sim.app.accessTokenSecret };
 		const o2 = sim.issueOAuth2Token(owner);

@@ -13,21 +13,8 @@ import * as path from 'node:path';
 import { simCredentialData } from '../simulator/helpers';
 import { startSimulator, type Simulator } from '../../simulator';
 import { xaaSubscriptionCount } from '../../nodes/XAccountActivityTrigger/xaa-activities';
-import {
-	activateWorkflow,
-	deactivateWorkflow,
-	ensureN8n,
-	importCredential,
-	importWorkflow,
-	nodeOutputItems,
-	prepareUserFolder,
-	publishWorkflow,
-	removeUserFolder,
-	REPO_ROOT,
-	startN8n,
-	waitForExecutions,
-	type RunningN8n,
-} from './harness';
+import * as harness from './harness';
+import type { RunningN8n } from './harness';
 
 jest.setTimeout(240_000);
 
@@ -66,15 +53,15 @@ describe('XAA activation in a real n8n: OAuth 1.0a, OAuth 2.0 with refresh, all 
 	const creates = () => sim.requestLog.filter((r) => r.method === 'POST' && r.path === '/2/activity/subscriptions');
 
 	beforeAll(async () => {
-		expect(fs.existsSync(path.join(REPO_ROOT, 'dist/credentials/XActivityOAuth2Api.credentials.js'))).toBe(true); // npm run build first
+		expect(fs.existsSync(path.join(harness.REPO_ROOT, 'dist/credentials/XActivityOAuth2Api.credentials.js'))).toBe(true); // npm run build first
 		sim = await startSimulator({ xaa: { subscriptionLimit: CAP } });
-		await ensureN8n();
-		userFolder = await prepareUserFolder();
-		await importCredential(userFolder, { ...appCred, type: 'xAccountActivityApi', data: simCredentialData(sim, 'v2') });
+		await harness.ensureN8n();
+		userFolder = await harness.prepareUserFolder();
+		await harness.importCredential(userFolder, { ...appCred, type: 'xAccountActivityApi', data: simCredentialData(sim, 'v2') });
 		// X issued this token earlier; it has expired since (the simulator answers 401 to it).
 		seeded = sim.issueOAuth2Token(sim.app.ownerUserId);
 		sim.expireOAuth2Token(seeded.access_token);
-		await importCredential(userFolder, {
+		await harness.importCredential(userFolder, {
 			...o2Cred,
 			type: 'xActivityOAuth2Api',
 			data: {
@@ -85,25 +72,25 @@ describe('XAA activation in a real n8n: OAuth 1.0a, OAuth 2.0 with refresh, all 
 				oauthTokenData: { ...seeded },
 			},
 		});
-		await importWorkflow(userFolder, workflow('xXaaE2eOauth1', 'b1b2c3d4-0000-4000-8000-000000000001', 'x-xaa-oauth1', {}));
-		await importWorkflow(userFolder, workflow('xXaaE2eOauth2', 'b1b2c3d4-0000-4000-8000-000000000002', 'x-xaa-oauth2', { xaaAuth: 'oAuth2' }, true));
-		await importWorkflow(userFolder, workflow('xXaaE2eHalfway', 'b1b2c3d4-0000-4000-8000-000000000003', 'x-xaa-halfway', {}));
-		await publishWorkflow(userFolder, 'xXaaE2eOauth1');
-		n8n = await startN8n({ userFolder });
+		await harness.importWorkflow(userFolder, workflow('xXaaE2eOauth1', 'b1b2c3d4-0000-4000-8000-000000000001', 'x-xaa-oauth1', {}));
+		await harness.importWorkflow(userFolder, workflow('xXaaE2eOauth2', 'b1b2c3d4-0000-4000-8000-000000000002', 'x-xaa-oauth2', { xaaAuth: 'oAuth2' }, true));
+		await harness.importWorkflow(userFolder, workflow('xXaaE2eHalfway', 'b1b2c3d4-0000-4000-8000-000000000003', 'x-xaa-halfway', {}));
+		await harness.publishWorkflow(userFolder, 'xXaaE2eOauth1');
+		n8n = await harness.startN8n({ userFolder });
 	}, 15 * 60 * 1000);
 
 	afterAll(async () => {
 		await n8n?.stop();
 		await sim?.stop();
-		if (userFolder) removeUserFolder(userFolder);
+		if (userFolder) harness.removeUserFolder(userFolder);
 	}, 60_000);
 
 	async function receivesMentionAndDm(workflowId: string, already: number) {
 		const owner = sim.app.ownerUserId;
 		await sim.emitXaa('post.mention.create', { userId: owner });
 		await sim.emitXaa('dm.received', { userId: owner });
-		const runs = await waitForExecutions(userFolder!, { workflowId, count: already + 2, timeoutMs: 60_000 });
-		const items = runs.flatMap((r) => nodeOutputItems(r, NODE_NAME).map((i) => i.json as Record<string, unknown>));
+		const runs = await harness.waitForExecutions(userFolder!, { workflowId, count: already + 2, timeoutMs: 60_000 });
+		const items = runs.flatMap((r) => harness.nodeOutputItems(r, NODE_NAME).map((i) => i.json as Record<string, unknown>));
 		expect(items.map((i) => i.activity).sort()).toEqual(['dm_received', 'mention']);
 		for (const i of items) expect(i).toMatchObject({ api: 'xaa', for_user_id: owner });
 	}
@@ -115,7 +102,7 @@ describe('XAA activation in a real n8n: OAuth 1.0a, OAuth 2.0 with refresh, all 
 		expect(sim.xaaSubscriptions()).toHaveLength(DEFAULT_COUNT);
 		expect(new Set(sim.xaaSubscriptions().map((s) => s.tag))).toEqual(new Set([tagOf(wf, 'b1b2c3d4-0000-4000-8000-000000000001')]));
 		await receivesMentionAndDm(wf, 0);
-		await deactivateWorkflow(n8n!, wf);
+		await harness.deactivateWorkflow(n8n!, wf);
 		expect(sim.xaaSubscriptions()).toEqual([]);
 		expect(sim.webhooks()).toEqual([]);
 	});
@@ -123,7 +110,7 @@ describe('XAA activation in a real n8n: OAuth 1.0a, OAuth 2.0 with refresh, all 
 	it('OAuth 2.0: the expired token is refreshed through n8n, then every create is accepted; deactivation leaves nothing', async () => {
 		const wf = 'xXaaE2eOauth2';
 		const before = sim.requestLog.length;
-		await activateWorkflow(n8n!, wf);
+		await harness.activateWorkflow(n8n!, wf);
 		const log = sim.requestLog.slice(before);
 		// the expired token was refused once, refreshed at the token endpoint, and the new one used
 		expect(log.some((r) => r.path === '/2/users/me' && r.status === 401)).toBe(true);
@@ -133,18 +120,18 @@ describe('XAA activation in a real n8n: OAuth 1.0a, OAuth 2.0 with refresh, all 
 		expect(made.every((c) => c.status === 200 && c.auth === 'oauth2-user')).toBe(true);
 		expect(sim.xaaSubscriptions()).toHaveLength(DEFAULT_COUNT);
 		await receivesMentionAndDm(wf, 0);
-		await deactivateWorkflow(n8n!, wf);
+		await harness.deactivateWorkflow(n8n!, wf);
 		expect(sim.xaaSubscriptions()).toEqual([]);
 		expect(sim.webhooks()).toEqual([]);
 	});
 
 	it('an activation that fails halfway (the cap) leaves nothing of its own and names the type and the reason', async () => {
-		await activateWorkflow(n8n!, 'xXaaE2eOauth1'); // takes DEFAULT_COUNT of the cap
+		await harness.activateWorkflow(n8n!, 'xXaaE2eOauth1'); // takes DEFAULT_COUNT of the cap
 		const keep = sim.xaaSubscriptions().map((s) => s.subscription_id);
 		expect(keep).toHaveLength(DEFAULT_COUNT);
 		const hooksBefore = sim.webhooks().map((w) => w.id);
 
-		const failed = await activateWorkflow(n8n!, 'xXaaE2eHalfway').then(
+		const failed = await harness.activateWorkflow(n8n!, 'xXaaE2eHalfway').then(
 			() => undefined,
 			(e: unknown) => e as Error,
 		);
@@ -155,7 +142,7 @@ describe('XAA activation in a real n8n: OAuth 1.0a, OAuth 2.0 with refresh, all 
 		expect(sim.xaaSubscriptions().map((s) => s.subscription_id)).toEqual(keep);
 		expect(sim.webhooks().map((w) => w.id)).toEqual(hooksBefore);
 
-		await deactivateWorkflow(n8n!, 'xXaaE2eOauth1');
+		await harness.deactivateWorkflow(n8n!, 'xXaaE2eOauth1');
 		expect(sim.xaaSubscriptions()).toEqual([]);
 		expect(sim.webhooks()).toEqual([]);
 	});

@@ -17,6 +17,8 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export type AuthSpec =
 	| { kind: 'oauth1'; token: UserToken }
+	/** An OAuth 2.0 user-context access token (authorization code + PKCE), sent as Bearer. */
+	| { kind: 'oauth2user'; accessToken: string }
 	| { kind: 'bearer' }
 	| { kind: 'basic' }
 	| { kind: 'none' };
@@ -165,6 +167,8 @@ export class HttpTransport {
 		switch (spec.auth.kind) {
 			case 'oauth1':
 				return oauth1Header(this.o.oauth, { method: spec.method, url: built.url.toString(), form: spec.form }, spec.auth.token);
+			case 'oauth2user':
+				return 'Bearer ' + spec.auth.accessToken;
 			case 'bearer':
 				return 'Bearer ' + (await this.o.getBearer());
 			case 'basic':
@@ -239,6 +243,7 @@ export class HttpTransport {
 	private scrub(text: string, spec: RequestSpec): string {
 		const secrets = this.o.secrets();
 		if (spec.auth.kind === 'oauth1') secrets.push(spec.auth.token.secret);
+		if (spec.auth.kind === 'oauth2user') secrets.push(spec.auth.accessToken);
 		return scrubText(text, secrets);
 	}
 
@@ -281,6 +286,14 @@ export class HttpTransport {
 /** X's error bodies: v1.1 `{"errors":[{code,message}]}`, v2 `{"errors":[{message:"Reason: …"}],title,detail}` or a problem. */
 export function readXError(body: unknown): { code?: number; message: string; reason?: string } {
 	// Not shortened here: the whole text is scrubbed first (a cut could leave a secret's prefix).
+	if (typeof body === 'string' && /^\s*\{/.test(body)) {
+		// a problem body (application/problem+json) a transport left unparsed
+		try {
+			return readXError(parseJsonLossless(body));
+		} catch {
+			/* not JSON after all */
+		}
+	}
 	if (typeof body === 'string') return { message: body };
 	if (!body || typeof body !== 'object') return { message: '' };
 	const b = body as Record<string, unknown>;

@@ -5,7 +5,8 @@
  * because clients compare x-rate-limit-reset with their own.
  */
 
-/** Requests per window, from REFERENCE.md; v2 account_activity limits are unpublished (ours mirror enterprise). */
+/** Requests per window, from REFERENCE.md. */
+// ours: v2 account_activity limits are unpublished; they mirror enterprise's.
 export const RATE_LIMIT_DEFAULTS = {
 	'enterprise.webhooks.create': 15,
 	'enterprise.webhooks.list': 15,
@@ -44,6 +45,9 @@ export const RATE_LIMIT_DEFAULTS = {
 	'xaa.subscriptions.update': 500,
 	'xaa.subscriptions.delete': 500,
 	'oauth2.token': 450,
+	// ours: X publishes no limit for its OAuth 2.0 user-token endpoints.
+	'oauth2.userToken': 450,
+	'oauth2.authorize': 450,
 	'account.verifyCredentials': 75,
 	'v2.users.me': 75,
 } as const;

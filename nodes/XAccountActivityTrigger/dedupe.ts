@@ -15,7 +15,7 @@
  * The cache lives in the process: several n8n main processes each keep their own.
  */
 import type { ActivityItem } from './activity-item';
-import { filterKey } from './delivery-parser';
+import { apiDedupeKey } from './dedupe-key';
 
 export interface DedupeOptions {
 	/** Most keys held at once (default 10,000). */
@@ -107,15 +107,9 @@ export class DedupeCache {
 	}
 }
 
-/** The identity of an event for duplicate detection. */
+/** The identity of an event for duplicate detection (the item's `dedupe_key`). */
 export function dedupeKey(item: ActivityItem): string {
-	if (item.api === 'xaa')
-		return (
-			'x\u0000' + item.event_id + '\u0000' + item.event_type + '\u0000' + filterKey(item.filter)
-		);
-	return (
-		'a\u0000' + item.event_type + '\u0000' + item.event_id + '\u0000' + (item.for_user_id ?? '')
-	);
+	return item.dedupe_key ?? apiDedupeKey(item);
 }
 
 /**

@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { Activity } from './activities';
 import type { ActivityItem, ActivityUser, JsonObject } from './activity-item';
+import { apiDedupeKey, filterKey } from './dedupe-key';
 
 export type ParseResult =
 	| { ok: true; api: 'aaa' | 'xaa'; items: ActivityItem[] }
@@ -147,6 +148,12 @@ function withOptional(item: ActivityItem, extra: Partial<ActivityItem>): Activit
 // entry point
 
 export function parseDelivery(body: unknown): ParseResult {
+	const result = parseBody(body);
+	if (result.ok) for (const item of result.items) item.dedupe_key = apiDedupeKey(item);
+	return result;
+}
+
+function parseBody(body: unknown): ParseResult {
 	if (!isObject(body)) {
 		return {
 			ok: false,
@@ -511,17 +518,6 @@ function xaaBaseActivity(eventType: string): Activity {
 	if (eventType.startsWith('chat.conversation.') || eventType.startsWith('chat.update.'))
 		return 'chat_updated';
 	return 'unknown';
-}
-
-/** A canonical, order-independent text form of an XAA filter (part of the dedupe key). */
-export function filterKey(filter: JsonObject | undefined): string {
-	if (filter === undefined) return '';
-	const keys = Object.keys(filter);
-	if (keys.length === 0) return '';
-	if (keys.length > 1) keys.sort();
-	let out = '';
-	for (const k of keys) out += k + '=' + String(filter[k]) + '&';
-	return out;
 }
 
 function parseXaa(data: JsonObject, replay: boolean): ParseResult {

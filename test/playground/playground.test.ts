@@ -190,7 +190,7 @@ describe('playground: npm start', () => {
 		for (const kind of ['mention', 'dm', 'like', 'follow']) {
 			const r = await emit(ready.simulatorUrl, kind);
 			expect({ kind, code: r.code, stderr: r.stderr }).toEqual({ kind, code: 0, stderr: '' });
-			expect(r.stdout).toMatch(/4 of 4 deliveries accepted/);
+			expect(r.stdout).toMatch(/(\d+) of \1 deliveries accepted/); // one per example starting from the X trigger
 		}
 		const userFolder = ready.userFolder;
 		const wait = (workflowId: string, count: number) =>

@@ -110,9 +110,14 @@ export async function startQueueCluster(options: QueueClusterOptions): Promise<Q
 		};
 		// Worker and processors first: main's activation registers the webhook with X, whose CRC
 		// check then reaches a processor through the balancer.
-		const worker = await start('worker', [`--concurrency=${options.workerConcurrency ?? 10}`]);
-		const processors: RunningN8n[] = [];
-		for (let i = 0; i < (options.processors ?? 2); i++) processors.push(await start('webhook'));
+		// (started together; each one that came up is stopped again if another failed)
+		const starting = await Promise.allSettled([
+			start('worker', [`--concurrency=${options.workerConcurrency ?? 10}`]),
+			...Array.from({ length: options.processors ?? 2 }, () => start('webhook')),
+		]);
+		const failed = starting.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+		if (failed) throw failed.reason;
+		const [worker, ...processors] = starting.map((s) => (s as PromiseFulfilledResult<RunningN8n>).value);
 		balancer.setTargets(processors.map((p) => p.baseUrl));
 		const main = await start('start');
 

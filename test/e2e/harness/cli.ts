@@ -39,12 +39,14 @@ function writeInput(userFolder: string, name: string, value: unknown): string {
 	return file;
 }
 
+/** `env`: extra env for the CLI, e.g. a Postgres DB_* set (queue mode); default the user folder's sqlite. */
 export async function importCredential(
 	userFolder: string,
 	credential: CredentialToImport,
+	env: Record<string, string> = {},
 ): Promise<void> {
 	const file = writeInput(userFolder, 'credential', [credential]);
-	await runN8nCli(userFolder, ['import:credentials', `--input=${file}`]);
+	await runN8nCli(userFolder, ['import:credentials', `--input=${file}`], env);
 }
 
 /** A workflow as n8n exports it; needs an `id` (a string) so it can be published by id. */
@@ -60,14 +62,19 @@ export interface WorkflowToImport {
 export async function importWorkflow(
 	userFolder: string,
 	workflow: WorkflowToImport,
+	env: Record<string, string> = {},
 ): Promise<void> {
 	const file = writeInput(userFolder, 'workflow', { active: false, settings: {}, ...workflow });
-	await runN8nCli(userFolder, ['import:workflow', `--input=${file}`]);
+	await runN8nCli(userFolder, ['import:workflow', `--input=${file}`], env);
 }
 
 /** Marks an imported workflow published: it goes live (webhooks registered) on the next start. */
-export async function publishWorkflow(userFolder: string, id: string): Promise<void> {
-	await runN8nCli(userFolder, ['publish:workflow', `--id=${id}`]);
+export async function publishWorkflow(
+	userFolder: string,
+	id: string,
+	env: Record<string, string> = {},
+): Promise<void> {
+	await runN8nCli(userFolder, ['publish:workflow', `--id=${id}`], env);
 }
 
 /** Unpublishes while n8n is stopped (no trigger delete runs; use deactivateWorkflow on a running n8n for that). */

@@ -53,7 +53,8 @@ export interface ExecutionData {
 	[key: string]: unknown;
 }
 
-interface RawRow {
+/** execution_entity columns (plus execution_data.data) under n8n's names. */
+export interface ExecutionRow {
 	id: number | string;
 	workflowId: string;
 	status: string | null;
@@ -79,7 +80,12 @@ export async function listExecutions(
 			params: [options.workflowId ?? null, options.workflowId ?? null],
 		},
 	]);
-	return (rows as unknown as RawRow[]).map((row) => ({
+	return (rows as unknown as ExecutionRow[]).map(executionFromRow);
+}
+
+/** Decodes one execution_entity row joined with its execution_data (any database n8n uses). */
+export function executionFromRow(row: ExecutionRow): ExecutionRecord {
+	return {
 		id: String(row.id),
 		workflowId: row.workflowId,
 		status: (row.status ?? 'unknown') as ExecutionStatus,
@@ -88,7 +94,7 @@ export async function listExecutions(
 		startedAt: row.startedAt,
 		stoppedAt: row.stoppedAt,
 		data: row.data ? (parseFlatted(row.data) as ExecutionData) : undefined,
-	}));
+	};
 }
 
 export interface WaitForExecutionsOptions {
@@ -99,7 +105,8 @@ export interface WaitForExecutionsOptions {
 	pollMs?: number;
 }
 
-function isSettled(execution: ExecutionRecord): boolean {
+/** Finished (not new/running/waiting) and its data written. */
+export function isSettled(execution: ExecutionRecord): boolean {
 	return (
 		!['new', 'running', 'waiting', 'unknown'].includes(execution.status) &&
 		execution.data !== undefined

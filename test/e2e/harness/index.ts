@@ -27,8 +27,11 @@ export {
 export {
 	listExecutions,
 	waitForExecutions,
+	executionFromRow,
+	isSettled,
 	nodeOutputItems,
 	type ExecutionRecord,
+	type ExecutionRow,
 	type ExecutionData,
 	type ExecutionItem,
 	type ExecutionStatus,

@@ -9,6 +9,14 @@ import { waitForPublication } from './publication';
 
 export interface StartN8nOptions {
 	userFolder: string;
+	/**
+	 * Which n8n process to run (queue mode): `start` (main, default), `webhook` (a webhook
+	 * processor) or `worker`. Each is ready when it logs its ready line (and, for start and
+	 * webhook, /healthz/readiness answers 200).
+	 */
+	command?: 'start' | 'webhook' | 'worker';
+	/** Extra arguments after the command, e.g. ['--concurrency=4'] for a worker. */
+	args?: string[];
 	/** n8n's HTTP port; default a free one. */
 	port?: number;
 	/** Task runner broker port; default a free one. */
@@ -65,13 +73,21 @@ function killGroup(pgid: number, signal: NodeJS.Signals): void {
 // the server is fully set up; "Editor is now accessible via" is logged after workflows were handed
 // to activation (done, in classic mode; enqueued, with the publication service).
 const STARTED_LINE = 'Editor is now accessible via';
+const READY_LINES = {
+	start: STARTED_LINE,
+	// A processor's /healthz/readiness answers earlier, while a POST still gets Express's "Cannot POST".
+	webhook: 'Webhook listener waiting for requests',
+	worker: 'n8n worker is now ready',
+} as const;
 
 async function waitReady(
 	baseUrl: string,
 	child: ChildProcess,
 	output: () => string,
 	deadline: number,
+	command: keyof typeof READY_LINES,
 ): Promise<void> {
+	const readyLine = READY_LINES[command];
 	while (Date.now() < deadline) {
 		if (child.exitCode !== null || child.signalCode !== null) {
 			throw new Error(
@@ -79,7 +95,8 @@ async function waitReady(
 			);
 		}
 		try {
-			if (output().includes(STARTED_LINE)) {
+			if (output().includes(readyLine)) {
+				if (command === 'worker') return; // no HTTP server unless QUEUE_HEALTH_CHECK_ACTIVE
 				const response = await fetch(`${baseUrl}/healthz/readiness`, {
 					signal: AbortSignal.timeout(2000),
 				});
@@ -91,7 +108,7 @@ async function waitReady(
 		await sleep(250);
 	}
 	throw new Error(
-		`n8n did not get ready (log line "${STARTED_LINE}" and ${baseUrl}/healthz/readiness 200) in time`,
+		`n8n ${command} did not get ready (log line "${readyLine}" and ${baseUrl}/healthz/readiness 200) in time`,
 	);
 }
 
@@ -120,7 +137,8 @@ export async function startN8n(options: StartN8nOptions): Promise<RunningN8n> {
 	let output = '';
 	const echo = options.echo ?? process.env.X_AAA_E2E_VERBOSE === '1';
 	const started = Date.now();
-	const child = spawn(install.nodeBin, [install.n8nBin, 'start'], {
+	const command = options.command ?? 'start';
+	const child = spawn(install.nodeBin, [install.n8nBin, command, ...(options.args ?? [])], {
 		cwd: options.userFolder,
 		env,
 		detached: true, // own process group: stop() reaches the task runners too
@@ -184,8 +202,8 @@ export async function startN8n(options: StartN8nOptions): Promise<RunningN8n> {
 
 	try {
 		const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
-		await waitReady(baseUrl, child, () => output, deadline);
-		if (instance.publicationService && options.waitForTriggers !== false) {
+		await waitReady(baseUrl, child, () => output, deadline, command);
+		if (command === 'start' && instance.publicationService && options.waitForTriggers !== false) {
 			await waitForPublication(options.userFolder, {
 				timeoutMs: Math.max(1000, deadline - Date.now()),
 				failOnTriggerError: options.failOnTriggerError,

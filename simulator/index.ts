@@ -35,6 +35,7 @@ import { emitXaaEvents, type XaaEmitOptions, type XaaEmitResult } from './xaa-em
 import { XaaEventBuilder } from './xaa-events';
 import { xaaRoutes, xaaSubscriptionJson } from './xaa-routes';
 import type { XaaSimulatorConfig } from './xaa-state';
+import { createStreamHub, type XaaStreamControl, type XaaStreamOptions } from './xaa-stream';
 
 export type { SimUser, SimUserInput, SimulatorConfig, FaultConfig, SimAppInput } from './config';
 export { ConfigError, generateUsers, loadConfigFile } from './config';
@@ -49,9 +50,10 @@ export type { CrcResult } from './webhooks';
 export type { XaaEmitOptions, XaaEmitResult } from './xaa-emit';
 export { XaaEventBuilder, type XaaBuildOptions, type XaaEventParts } from './xaa-events';
 export type { XaaSimulatorConfig, XaaSimulatorOptions } from './xaa-state';
+export type { XaaStreamControl, XaaStreamOptions, StreamConnectRecord } from './xaa-stream';
 
 /** startSimulator's options: SimulatorConfig plus the X Activity API's (`xaa`). */
-export type SimulatorOptions = SimulatorConfig & XaaSimulatorConfig;
+export type SimulatorOptions = SimulatorConfig & XaaSimulatorConfig & { stream?: XaaStreamOptions };
 
 /** An XAA subscription as X would list it (GET /2/activity/subscriptions item). */
 export interface XaaSubscriptionInfo {
@@ -128,6 +130,8 @@ export interface Simulator {
 	/** The app's XAA subscriptions, oldest first. */
 	xaaSubscriptions(): XaaSubscriptionInfo[];
 	readonly xaaEvents: XaaEventBuilder;
+	/** GET /2/activity/stream: open connections, connect log, faults. */
+	readonly stream: XaaStreamControl;
 	/** The next n API requests (matching pathPattern) answer `status` (default 503). */
 	failNext(n: number, opts?: FailNextOptions): void;
 	/** The next n API requests (matching pathPattern) are never answered. */
@@ -256,7 +260,9 @@ export async function startSimulator(config: SimulatorOptions = {}): Promise<Sim
 	});
 
 	const routes = [...oauth2Routes(), ...accountRoutes(), ...enterpriseRoutes(), ...premiumRoutes(), ...v2Routes(), ...xaaRoutes()];
-	const server = http.createServer(createRequestHandler(ctx, routes, admin));
+	const api = createRequestHandler(ctx, routes, admin);
+	const stream = createStreamHub(ctx, config.stream);
+	const server = http.createServer((req, res) => (stream.handles(req) ? stream.handle(req, res) : api(req, res)));
 	// Node clients keep an idle socket for the server's hint minus 1 s: a 1 s hint means no reuse at all.
 	server.keepAliveTimeout = 5000;
 	await new Promise<void>((resolve, reject) => {
@@ -300,6 +306,7 @@ export async function startSimulator(config: SimulatorOptions = {}): Promise<Sim
 		emitXaa,
 		xaaSubscriptions: () => state.xaa.list().map((s) => xaaSubscriptionJson(s) as unknown as XaaSubscriptionInfo),
 		xaaEvents: xaaBuilder,
+		stream,
 		failNext: (n, opts) => ctx.faults.failNext(n, opts),
 		hangNext: (n = 1, opts) => ctx.faults.hangNext(n, opts),
 		replayJobs: () => [...state.replayJobs.values()],
@@ -313,6 +320,7 @@ export async function startSimulator(config: SimulatorOptions = {}): Promise<Sim
 		stop: () => {
 			stopping ??= new Promise<void>((resolve) => {
 				ctx.life.stop();
+				stream.close();
 				server.close(() => resolve());
 				server.closeAllConnections();
 			});

@@ -220,6 +220,7 @@ export async function startSimulator(config: SimulatorOptions = {}): Promise<Sim
 		rateLimitedByIdentity: ctx.limiter.rejectedByIdentity(),
 	});
 
+	const stream = createStreamHub(ctx, config.stream);
 	const admin = createAdminHandler({
 		state: () => ({
 			baseUrl: ctx.baseUrl,
@@ -234,6 +235,7 @@ export async function startSimulator(config: SimulatorOptions = {}): Promise<Sim
 			users: state.users().length,
 			webhooks: webhookInfo(),
 			xaaSubscriptions: state.xaa.size,
+			stream: { connections: stream.open, eventsWritten: stream.eventsWritten },
 			replayJobs: [...state.replayJobs.values()],
 			deliveries: ctx.deliveries.length,
 			stats: stats(),
@@ -261,7 +263,6 @@ export async function startSimulator(config: SimulatorOptions = {}): Promise<Sim
 
 	const routes = [...oauth2Routes(), ...accountRoutes(), ...enterpriseRoutes(), ...premiumRoutes(), ...v2Routes(), ...xaaRoutes()];
 	const api = createRequestHandler(ctx, routes, admin);
-	const stream = createStreamHub(ctx, config.stream);
 	const server = http.createServer((req, res) => (stream.handles(req) ? stream.handle(req, res) : api(req, res)));
 	// Node clients keep an idle socket for the server's hint minus 1 s: a 1 s hint means no reuse at all.
 	server.keepAliveTimeout = 5000;

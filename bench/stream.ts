@@ -30,16 +30,16 @@ import {
 	type RunningN8n,
 } from '../test/e2e/harness';
 
-function envInt(name: string, fallback: number): number {
-	const raw = process.env[name];
-	const value = raw === undefined || raw === '' ? fallback : Number(raw);
-	if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer`);
+/** A whole-number setting from the environment (BENCH_*), or its default. */
+const setting = (name: string, fallback: number): number => {
+	const value = Number(process.env[name] || fallback);
+	if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number >= 0`);
 	return value;
-}
+};
 
-const EVENTS = envInt('BENCH_EVENTS', 200);
-const CONCURRENCY = Math.max(1, envInt('BENCH_CONCURRENCY', 8));
-const WARMUP = envInt('BENCH_WARMUP', 10);
+const EVENTS = setting('BENCH_EVENTS', 200);
+const CONCURRENCY = Math.max(1, setting('BENCH_CONCURRENCY', 8));
+const WARMUP = setting('BENCH_WARMUP', 10);
 
 const STREAM = { id: 'xStreamBench0001', node: 'X Activity Stream Trigger' };
 const WEBHOOK = { id: 'xStreamBench0002', node: 'X Account Activity Trigger' };

@@ -2,8 +2,10 @@ import {
 	NodeApiError,
 	NodeOperationError,
 	sleep,
+	UnexpectedError,
 	type IDataObject,
 	type INodeExecutionData,
+	type INodeProperties,
 	type INodeType,
 	type INodeTypeDescription,
 	type ITriggerFunctions,
@@ -14,6 +16,7 @@ import { XApiError } from '../../client/errors';
 import { ensureXaaSubscriptions, removeXaaSubscriptions } from '../../client/xaa-registration';
 import { clientFromCredentials, CREDENTIAL_NAME, testXCredentials } from '../shared/credentials';
 import { ACTIVITIES, ACTIVITY_GROUPS } from '../XAccountActivityTrigger/activities';
+import { XAccountActivityTrigger } from '../XAccountActivityTrigger/XAccountActivityTrigger.node';
 import { settingsFromParameters } from '../XAccountActivityTrigger/delivery-handler';
 import { xaaSpecsForActivities } from '../XAccountActivityTrigger/xaa-activities';
 import { attachListener, type ListenerSpec, type StreamListener } from './stream-hub';
@@ -21,6 +24,22 @@ import { StreamDelivery } from './stream-delivery';
 import type { StreamRequester, StreamResponse } from './stream-connection';
 
 const groupOutputs = ACTIVITY_GROUPS.map((g) => ({ type: 'main', displayName: g.name }));
+
+/** The webhook trigger's parameters this node shares, taken from its description (same names, same meaning). */
+const webhookTrigger = new XAccountActivityTrigger().description.properties;
+function sharedProperty(name: string): INodeProperties {
+	const p = webhookTrigger.find((q) => q.name === name);
+	if (!p) throw new UnexpectedError(`X Account Activity Trigger has no parameter "${name}"`);
+	return p;
+}
+function sharedOptions(names: string[]): INodeProperties[] {
+	const all = (sharedProperty('options').options ?? []) as INodeProperties[];
+	return names.map((n) => {
+		const o = all.find((q) => q.name === n);
+		if (!o) throw new UnexpectedError(`X Account Activity Trigger has no option "${n}"`);
+		return o;
+	});
+}
 
 /** Activities the stream can deliver: those with an XAA subscription, and app revocation (sent unasked). */
 export const STREAM_ACTIVITIES = ACTIVITIES.filter(
@@ -73,20 +92,7 @@ export class XActivityStreamTrigger implements INodeType {
 				description:
 					'Which kinds of activity start the workflow. Activation creates one X Activity API subscription per kind (none selected: all).',
 			},
-			{
-				displayName: 'Output',
-				name: 'outputMode',
-				type: 'options',
-				options: [
-					{ name: 'One Output', value: 'single', description: 'Every activity on one output' },
-					{
-						name: 'One Output per Activity Group',
-						value: 'perGroup',
-						description: ACTIVITY_GROUPS.map((g) => g.name).join(' / '),
-					},
-				],
-				default: 'single',
-			},
+			sharedProperty('outputMode'),
 			{
 				displayName: 'Options',
 				name: 'options',
@@ -94,21 +100,7 @@ export class XActivityStreamTrigger implements INodeType {
 				placeholder: 'Add option',
 				default: {},
 				options: [
-					{
-						displayName: 'Ignore Own Activity',
-						name: 'ignoreOwnActivity',
-						type: 'boolean',
-						default: true,
-						description:
-							'Whether to drop what the subscribed account did itself: DMs and chats it sent, its own likes, its own typing and read receipts',
-					},
-					{
-						displayName: 'Keep Registration on Deactivation',
-						name: 'keepRegistration',
-						type: 'boolean',
-						default: false,
-						description: 'Whether to leave the X Activity API subscriptions at X when the workflow is deactivated',
-					},
+					...sharedOptions(['ignoreOwnActivity', 'keepRegistration']),
 					{
 						displayName: 'Reconnect After Silence (Seconds)',
 						name: 'idleTimeoutSeconds',

@@ -34,7 +34,7 @@ const WF_A = 'xStreamE2eA0001';
 const WF_B = 'xStreamE2eB0001';
 const TIMEOUT = 15 * 60 * 1000;
 
-function workflow(id: string, nodeId: string, activities: string[], credential: { id: string; name: string }) {
+function workflow(id: string, nodeId: string, activities: string[], credential: { id: string; name: string }, options: Record<string, unknown> = {}) {
 	return {
 		id,
 		name: `X stream e2e ${id}`,
@@ -45,7 +45,7 @@ function workflow(id: string, nodeId: string, activities: string[], credential: 
 				type: 'n8n-nodes-x-account-activity.xActivityStreamTrigger',
 				typeVersion: 1,
 				position: [0, 0] as [number, number],
-				parameters: { activities, outputMode: 'single', options: {} },
+				parameters: { activities, outputMode: 'single', options },
 				credentials: { xAccountActivityApi: credential },
 			},
 		],
@@ -67,7 +67,7 @@ describe('X Activity Stream Trigger in a real n8n', () => {
 		userFolder = await prepareUserFolder();
 		const credential = { id: 'credStreamE2e01', name: 'X simulator (v2)' };
 		await importCredential(userFolder, { ...credential, type: 'xAccountActivityApi', data: simCredentialData(sim, 'v2') });
-		await importWorkflow(userFolder, workflow(WF_A, 'b1b2c3d4-0000-4000-8000-00000000000a', ['mention', 'dm_received'], credential));
+		await importWorkflow(userFolder, workflow(WF_A, 'b1b2c3d4-0000-4000-8000-00000000000a', ['mention', 'dm_received'], credential, { idleTimeoutSeconds: 3 }));
 		await importWorkflow(userFolder, workflow(WF_B, 'b1b2c3d4-0000-4000-8000-00000000000b', ['mention'], credential));
 		await publishWorkflow(userFolder, WF_A);
 		await publishWorkflow(userFolder, WF_B);
@@ -129,6 +129,30 @@ describe('X Activity Stream Trigger in a real n8n', () => {
 		await new Promise((r) => setTimeout(r, 1000));
 		expect(sim.xaaSubscriptions()).toHaveLength(2);
 		expect(sim.stream.connections()).toHaveLength(1);
+	});
+
+	it.each([
+		['drops mid-line', (x: Simulator) => x.stream.dropMidLine(5)],
+		['stalls without keep-alives', (x: Simulator) => x.stream.stall()],
+	])('the simulator %s while 50 mentions are emitted: each one exactly one execution per workflow', async (_what, fault) => {
+		const before = async (wf: string) => (await listExecutions(userFolder!, { workflowId: wf })).length;
+		const [a0, b0] = [await before(WF_A), await before(WF_B)];
+		const uuids: string[] = [];
+		for (let i = 0; i < 50; i++) {
+			if (i === 10) fault(sim);
+			uuids.push(...(await sim.emitXaa('post.mention.create', { userId: sim.app.ownerUserId })).eventUuids);
+			await new Promise((r) => setTimeout(r, 50));
+		}
+		for (const [wf, base] of [[WF_A, a0], [WF_B, b0]] as const) {
+			const runs = await waitForExecutions(userFolder!, { workflowId: wf, count: base + 50, timeoutMs: 120_000 });
+			await new Promise((r) => setTimeout(r, 2000)); // a late double would show now
+			const all = await listExecutions(userFolder!, { workflowId: wf });
+			expect(all.length).toBe(base + 50);
+			const ids = runs.flatMap((r) => nodeOutputItems(r, NODE).map((i) => String(i.json.event_id))).filter((id) => uuids.includes(id));
+			expect(ids.length).toBe(50);
+			expect(new Set(ids).size).toBe(50);
+		}
+		expect(sim.stream.connects.filter((c) => c.status === 200 && (c.backfillMinutes ?? 0) > 0).length).toBeGreaterThan(0);
 	});
 
 	it('deactivation deletes the subscriptions and closes the stream; a third connection is then refused with a clear error', async () => {

@@ -49,7 +49,8 @@ export interface StreamDeps {
 	/** Resolves after ms; rejects when the signal aborts. */
 	sleep: (ms: number, signal: AbortSignal) => Promise<void>;
 	now: () => number;
-	timings?: Partial<StreamTimings>;
+	/** Read at each use, so a shared connection follows the triggers attached at the time. */
+	timings?: Partial<StreamTimings> | (() => Partial<StreamTimings>);
 }
 
 /** A failure retrying cannot fix; the message says what to do. */
@@ -105,7 +106,10 @@ const MAX_ERROR_BODY = 64 * 1024;
 export class StreamConnection {
 	private readonly stopper = new AbortController();
 	private readonly policy = new ReconnectPolicy();
-	private readonly timings: StreamTimings;
+	private get timings(): StreamTimings {
+		const t = this.deps.timings;
+		return { ...DEFAULT_TIMINGS, ...((typeof t === 'function' ? t() : t) ?? {}) };
+	}
 	private running?: Promise<void>;
 	/** Time of the last complete line (event or keep-alive): nothing before it can be missing. */
 	private lastLineAt?: number;
@@ -119,7 +123,6 @@ export class StreamConnection {
 		private readonly deps: StreamDeps,
 		private readonly handlers: StreamHandlers,
 	) {
-		this.timings = { ...DEFAULT_TIMINGS, ...(deps.timings ?? {}) };
 	}
 
 	start(): void {

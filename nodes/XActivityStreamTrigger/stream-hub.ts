@@ -5,7 +5,15 @@
  * or a subscription it asked for that someone else's tag already covers); the connection closes
  * when the last listener leaves. Module state: lives as long as the process.
  */
-import { STREAM_PATH, StreamConnection, type StreamDeps, type StreamFatalError, type StreamHandlers, type ConnectAttempt } from './stream-connection';
+import {
+	STREAM_PATH,
+	StreamConnection,
+	type ConnectAttempt,
+	type StreamDeps,
+	type StreamFatalError,
+	type StreamHandlers,
+	type StreamTimings,
+} from './stream-connection';
 import type { StreamFrame } from './stream-framing';
 
 export interface ListenerSpec {
@@ -33,6 +41,19 @@ interface Shared {
 	listeners: Set<StreamListener>;
 	/** Request functions of the attached triggers; the newest is used for the next connect. */
 	requesters: Map<StreamListener, ReturnType<StreamDeps['request']>>;
+	/** Each attached trigger's timings: the connection uses the strictest. */
+	timings: Map<StreamListener, Partial<StreamTimings>>;
+}
+
+/** The strictest of the attached triggers' timings (shortest idle timeout, …). */
+function strictest(all: Iterable<Partial<StreamTimings>>): Partial<StreamTimings> {
+	const out: Partial<StreamTimings> = {};
+	for (const t of all)
+		for (const k of Object.keys(t) as Array<keyof StreamTimings>) {
+			const v = t[k];
+			if (v !== undefined) out[k] = out[k] === undefined ? v : Math.min(out[k] as number, v);
+		}
+	return out;
 }
 
 const shared = new Map<string, Shared>();
@@ -60,7 +81,10 @@ export interface AttachOptions {
 	appKey: string;
 	baseUrl: string;
 	bearer: () => Promise<string>;
-	deps: Omit<StreamDeps, 'request'> & { request: ReturnType<StreamDeps['request']> };
+	deps: Omit<StreamDeps, 'request' | 'timings'> & {
+		request: ReturnType<StreamDeps['request']>;
+		timings?: Partial<StreamTimings>;
+	};
 }
 
 /** Attaches the listener to the app's shared connection (opening it when it is the first). Returns detach. */
@@ -69,6 +93,7 @@ export function attachListener(listener: StreamListener, opts: AttachOptions): (
 	if (entry === undefined) {
 		const listeners = new Set<StreamListener>();
 		const requesters = new Map<StreamListener, ReturnType<StreamDeps['request']>>();
+		const timings = new Map<StreamListener, Partial<StreamTimings>>();
 		const handlers: StreamHandlers = {
 			onEnvelope: (frame) => {
 				for (const l of [...listeners]) if (belongsTo(l, frame.body.data)) l.receive(frame);
@@ -92,6 +117,7 @@ export function attachListener(listener: StreamListener, opts: AttachOptions): (
 			opts.bearer,
 			{
 				...opts.deps,
+				timings: () => strictest(timings.values()),
 				request: () => {
 					const all = [...requesters.values()];
 					return all[all.length - 1] ?? opts.deps.request;
@@ -99,13 +125,14 @@ export function attachListener(listener: StreamListener, opts: AttachOptions): (
 			},
 			handlers,
 		);
-		const created: Shared = { connection, listeners, requesters };
+		const created: Shared = { connection, listeners, requesters, timings };
 		entry = created;
 		shared.set(opts.appKey, entry);
 	}
 	const mine = entry;
 	mine.listeners.add(listener);
 	mine.requesters.set(listener, opts.deps.request);
+	mine.timings.set(listener, opts.deps.timings ?? {});
 	mine.connection.start();
 	let detached = false;
 	return async () => {
@@ -113,6 +140,7 @@ export function attachListener(listener: StreamListener, opts: AttachOptions): (
 		detached = true;
 		mine.listeners.delete(listener);
 		mine.requesters.delete(listener);
+		mine.timings.delete(listener);
 		if (mine.listeners.size === 0) {
 			if (shared.get(opts.appKey) === mine) shared.delete(opts.appKey);
 			await mine.connection.stop();

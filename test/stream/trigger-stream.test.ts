@@ -95,6 +95,16 @@ describe('X Activity Stream Trigger (in-process, simulator)', () => {
 		expect(sim.stream.connections()).toHaveLength(1);
 	});
 
+	it('a shared connection follows the strictest silence timeout of the triggers attached', async () => {
+		await start({ ...PARAMS, activities: ['mention'], options: { idleTimeoutSeconds: 45 } }, { workflowId: 'wf-slow' });
+		await sim.stream.waitForConnections(1);
+		await start({ ...PARAMS, activities: ['dm_received'], options: { idleTimeoutSeconds: 1 } }, { workflowId: 'wf-fast' });
+		await new Promise((r) => setTimeout(r, 300));
+		const opened = sim.stream.connects.filter((c) => c.status === 200).length;
+		sim.stream.stall();
+		await until(() => sim.stream.connects.filter((c) => c.status === 200).length > opened, 6000, 'reconnect after 1 s of silence');
+	});
+
 	it('a connection refused with TooManyConnections is an error naming another process', async () => {
 		const x1 = await openStream(sim);
 		const x2 = await openStream(sim);

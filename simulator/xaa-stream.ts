@@ -246,6 +246,7 @@ export class XaaStreamHub implements XaaStreamControl {
 			log(reply.status, why === 'auth' ? 'none' : 'bearer');
 		};
 		this.ctx.stats.requests++;
+		// ours: X documents GET only; anything else gets 405.
 		if ((req.method ?? 'GET').toUpperCase() !== 'GET') {
 			return refuse(v2Problem(405, 'Method Not Allowed', 'Method Not Allowed', 'about:blank'), 'bad_request');
 		}
@@ -288,7 +289,7 @@ export class XaaStreamHub implements XaaStreamControl {
 			return refuse(v2Problem(injected.status, title, title, 'about:blank'), 'injected', rateHeaders);
 		}
 
-		// Parameters: all optional.
+		// Parameters: all optional. ours: the wording of the 400s (X's invalid-request problem shape).
 		const bad = (name: string, value: string, why: string) =>
 			refuse(v2Invalid('QueryParamInvalid', `${name} ${why} (got "${value}")`), 'bad_request', rateHeaders);
 		const bf = query.get('backfill_minutes');
@@ -313,6 +314,7 @@ export class XaaStreamHub implements XaaStreamControl {
 			if (name === 'start_time') rec.startTime = v;
 			else rec.endTime = v;
 		}
+		// ours: an end_time not after start_time is refused.
 		if (times.start_time !== undefined && times.end_time !== undefined && times.end_time <= times.start_time)
 			return bad('end_time', query.get('end_time') ?? '', 'must be after start_time');
 		if (!this.options.backfill && ((backfillMinutes ?? 0) > 0 || times.start_time !== undefined)) {
@@ -359,7 +361,9 @@ export class XaaStreamHub implements XaaStreamControl {
 			this.write(conn, '\r\n');
 		}, this.options.keepAliveMs);
 
-		// Backfill / start_time: retained events first, oldest first (X's clock).
+		// Backfill / start_time: retained events first, oldest first (X's clock). ours: start_time
+		// reaches back only as far as the retained window; an end_time in the past ends the stream
+		// once the retained events up to it are sent.
 		const xNow = this.ctx.config.now();
 		this.prune(xNow);
 		let from: number | undefined;
@@ -378,6 +382,7 @@ export class XaaStreamHub implements XaaStreamControl {
 		if (conn.endAt !== undefined && xNow >= conn.endAt) this.finish(conn);
 	}
 
+	/** ours: every open connection of the app carries every event (X documents 2 connections, not how they split). */
 	publish(body: unknown): void {
 		if (this.closed) return;
 		const at = this.ctx.config.now();
@@ -433,7 +438,7 @@ export class XaaStreamHub implements XaaStreamControl {
 		for (const c of [...this.conns.values()]) this.cut(c);
 	}
 
-	/** Writes one event line; false when the connection went away because of a fault. */
+	/** Writes one event line (ours: `\r\n`-terminated, as X's other v2 streams); false when a fault cut the connection. */
 	private sendEvent(conn: Conn, line: string): boolean {
 		if (conn.stalled) return true; // a stalled connection writes nothing; the event stays retained
 		if (conn.dropMidLineAfter !== undefined && conn.dropMidLineAfter <= 0) {

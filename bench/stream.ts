@@ -57,7 +57,7 @@ async function waitCount(userFolder: string, workflowId: string, count: number, 
 }
 
 async function main(): Promise<void> {
-	const sim = await startSimulator({ xaa: { unboundDelivery: 'none' } });
+	const sim = await startSimulator();
 	await ensureN8n();
 	const userFolder = await prepareUserFolder();
 	let n8n: RunningN8n | undefined;

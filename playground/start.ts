@@ -16,7 +16,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { startSimulator, type Simulator } from '../simulator';
+import { startSimulator, type Simulator, type XaaSimulatorOptions } from '../simulator';
 import {
 	DEFAULT_SIMULATOR_URL,
 	parseFlags,
@@ -421,12 +421,14 @@ export async function main(argv: string[]): Promise<number> {
 			simPort = await anyFreePort();
 			warn(`port ${taken} is taken (another simulator?); the simulator uses ${simPort}`);
 		}
-		// X's documented delivery for X Activity API subscriptions without webhook_id: the stream only
-		// (the simulator's own default also posts them to the app's webhooks). The examples fit the
+		// X's documented delivery for X Activity API subscriptions without webhook_id is the stream
+		// only; simulator versions that also posted them to the app's webhooks by default take
+		// `unboundDelivery: 'none'` for that (later ones ignore the setting). The examples fit the
 		// simulator's default limits: 1 webhook (of 5), 4 XAA subscriptions (of 1,500), 1 stream
 		// connection (of 2).
+		const streamOnly: Record<string, unknown> = { unboundDelivery: 'none' };
 		const sim = await step(`starting the X simulator on port ${simPort}`, () =>
-			startSimulator({ port: simPort, xaa: { unboundDelivery: 'none' } }),
+			startSimulator({ port: simPort, xaa: streamOnly as XaaSimulatorOptions }),
 		);
 		cleanup.sim = sim;
 		cleanup.simulatorFile = path.join(dir, SIMULATOR_STATE_FILE);

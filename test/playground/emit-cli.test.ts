@@ -59,7 +59,7 @@ describe('simulator CLI: emit', () => {
 	});
 
 	it('reaches the X Activity API stream too: `emit mention` is also a post.mention.create for stream subscribers', async () => {
-		const quiet = await startSimulator({ port: 0, xaa: { unboundDelivery: 'none' }, stream: { keepAliveMs: 100 } });
+		const quiet = await startSimulator({ port: 0, stream: { keepAliveMs: 100 } });
 		const { openStream, subscribe, until } = await import('../stream/helpers');
 		try {
 			await subscribe(quiet, 'post.mention.create', quiet.app.ownerUserId, 'mine').catch(async () => {

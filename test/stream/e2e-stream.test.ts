@@ -62,7 +62,7 @@ describe('X Activity Stream Trigger in a real n8n', () => {
 
 	beforeAll(async () => {
 		expect(fs.existsSync(path.join(REPO_ROOT, 'dist/nodes/XActivityStreamTrigger/XActivityStreamTrigger.node.js'))).toBe(true); // npm run build first
-		sim = await startSimulator({ xaa: { unboundDelivery: 'none' }, stream: { keepAliveMs: 1000 } });
+		sim = await startSimulator({ stream: { keepAliveMs: 1000 } });
 		await ensureN8n();
 		userFolder = await prepareUserFolder();
 		const credential = { id: 'credStreamE2e01', name: 'X simulator (v2)' };

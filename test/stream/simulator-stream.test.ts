@@ -15,7 +15,7 @@ describe('simulator: GET /2/activity/stream', () => {
 	let sim: Simulator;
 	const open: RawStream[] = [];
 	const start = async (opts: SimulatorOptions = {}) => {
-		sim = await startSimulator({ xaa: { unboundDelivery: 'none' }, stream: FAST, ...opts });
+		sim = await startSimulator({ stream: FAST, ...opts });
 		return sim;
 	};
 	const stream = async (query = '', auth?: string) => {

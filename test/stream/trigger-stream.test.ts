@@ -23,7 +23,7 @@ describe('X Activity Stream Trigger (in-process, simulator)', () => {
 		return t;
 	};
 	beforeEach(async () => {
-		sim = await startSimulator({ xaa: { unboundDelivery: 'none' }, stream: FAST });
+		sim = await startSimulator({ stream: FAST });
 	});
 	afterEach(async () => {
 		for (const t of running.splice(0)) await t.close().catch(() => undefined);

@@ -16,6 +16,7 @@
  * X_AAA_E2E_KEEP=1, X_AAA_E2E_VERBOSE=1.
  */
 import { startSimulator } from '../simulator';
+import { simCredentialData } from '../test/simulator/helpers';
 import {
 	ensureN8n,
 	importCredential,
@@ -63,20 +64,7 @@ async function main(): Promise<void> {
 	let n8n: RunningN8n | undefined;
 	try {
 		const credential = { id: 'credStreamBench1', name: 'X simulator (v2)' };
-		await importCredential(userFolder, {
-			...credential,
-			type: 'xAccountActivityApi',
-			data: {
-				apiVersion: 'v2',
-				consumerKey: sim.app.consumerKey,
-				consumerSecret: sim.app.consumerSecret,
-				accessToken: sim.app.accessToken,
-				accessTokenSecret: sim.app.accessTokenSecret,
-				bearerToken: '',
-				environment: '',
-				baseUrl: sim.baseUrl,
-			},
-		});
+		await importCredential(userFolder, { ...credential, type: 'xAccountActivityApi', data: simCredentialData(sim, 'v2') });
 		const settings = { saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' };
 		await importWorkflow(userFolder, {
 			id: WEBHOOK.id,

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { ActivityItem } from '../XAccountActivityTrigger/activity-item';
 import { DedupeCache, type DedupeOptions } from '../XAccountActivityTrigger/dedupe';
-import { filterKey, parseDelivery } from '../XAccountActivityTrigger/delivery-parser';
+import { parseDelivery } from '../XAccountActivityTrigger/delivery-parser';
 import type { TriggerSettings } from '../XAccountActivityTrigger/delivery-handler';
 import { applyFilter, compileFilter, routeToOutputs, type CompiledFilter } from '../XAccountActivityTrigger/item-filter';
 
@@ -27,7 +27,7 @@ const obj = (v: unknown): Obj | undefined =>
 /** The identities of an envelope: by event_uuid, and by content. */
 export function envelopeKeys(data: Obj): { uuid?: string; content: string } {
 	const type = String(data.event_type ?? '');
-	const filter = filterKey(obj(data.filter));
+	const filter = stableJson(obj(data.filter) ?? {});
 	const uuid = data.event_uuid === undefined || data.event_uuid === null ? undefined : String(data.event_uuid);
 	const payload = createHash('sha1')
 		.update(stableJson(data.payload))

@@ -105,6 +105,15 @@ describe('X Activity Stream Trigger (in-process, simulator)', () => {
 		await until(() => sim.stream.connects.filter((c) => c.status === 200).length > opened, 6000, 'reconnect after 1 s of silence');
 	});
 
+	it('a 403 from the stream is an error naming the cause, and it stops connecting', async () => {
+		sim.stream.refuseNext(1, 403);
+		const t = await start();
+		await until(() => t.errors.length === 1, 5000, 'emitError');
+		expect(t.errors[0].message).toMatch(/403.*no X Activity API access/);
+		await new Promise((r) => setTimeout(r, 500));
+		expect(sim.stream.connects).toHaveLength(1);
+	});
+
 	it('a connection refused with TooManyConnections is an error naming another process', async () => {
 		const x1 = await openStream(sim);
 		const x2 = await openStream(sim);

@@ -8,6 +8,7 @@ export const CREDENTIAL_TYPE = 'xAccountActivityApi';
 export const PLACEHOLDER_CREDENTIAL_ID = 'REPLACE_WITH_YOUR_CREDENTIAL_ID';
 export const PACKAGE_NAME = 'n8n-nodes-x-account-activity';
 export const TRIGGER_TYPE = `${PACKAGE_NAME}.xAccountActivityTrigger`;
+export const STREAM_TRIGGER_TYPE = `${PACKAGE_NAME}.xActivityStreamTrigger`;
 
 export interface ExampleNode {
 	id: string;
@@ -36,8 +37,10 @@ export interface Example {
 	workflow: ExampleWorkflow;
 	/** Path of the production webhook URL of its n8n Webhook node, if it has one (`<path>`). */
 	webhookPath?: string;
-	/** The trigger node's `<webhookId>/webhook` path, if it starts from the X trigger. */
+	/** The trigger node's `<webhookId>/webhook` path, if it starts from the X (webhook) trigger. */
 	triggerPath?: string;
+	/** How its X trigger receives: over X's activity stream (no public URL) or on a webhook. */
+	receives?: 'stream' | 'webhook';
 }
 
 /** The repository root: the nearest folder up from `from` holding this package's package.json. */
@@ -66,11 +69,13 @@ export function loadExamples(repoRoot: string = findRepoRoot()): Example[] {
 				throw new Error(`examples/${file} is not an n8n workflow export (id, nodes)`);
 			const hook = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.webhook');
 			const trigger = workflow.nodes.find((n) => n.type === TRIGGER_TYPE);
+			const stream = workflow.nodes.some((n) => n.type === STREAM_TRIGGER_TYPE);
 			return {
 				file,
 				workflow,
 				webhookPath: hook ? String(hook.parameters.path) : undefined,
 				triggerPath: trigger?.webhookId ? `${trigger.webhookId}/webhook` : undefined,
+				receives: stream ? 'stream' : trigger ? 'webhook' : undefined,
 			};
 		});
 }

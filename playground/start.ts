@@ -16,8 +16,14 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { startSimulator, type Simulator } from '../simulator';
-import { DEFAULT_SIMULATOR_URL, parseFlags, UsageError } from '../simulator/cli';
+import { startSimulator, type Simulator, type XaaSimulatorOptions } from '../simulator';
+import {
+	DEFAULT_SIMULATOR_URL,
+	parseFlags,
+	playgroundDir,
+	SIMULATOR_STATE_FILE,
+	UsageError,
+} from '../simulator/cli';
 import {
 	ensureN8n,
 	importCredential,
@@ -93,7 +99,7 @@ function cacheRoot(): string {
 }
 
 function defaultDir(): string {
-	return process.env.X_AAA_PLAYGROUND_DIR ?? path.join(cacheRoot(), 'playground');
+	return playgroundDir();
 }
 
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
@@ -314,10 +320,13 @@ interface Cleanup {
 	n8n?: RunningN8n;
 	sim?: Simulator;
 	monitor?: NodeJS.Timeout;
+	/** The state file telling `npm run simulator -- emit` where this playground's simulator is. */
+	simulatorFile?: string;
 }
 
 async function stopAll(cleanup: Cleanup): Promise<void> {
 	if (cleanup.monitor) clearInterval(cleanup.monitor);
+	if (cleanup.simulatorFile) fs.rmSync(cleanup.simulatorFile, { force: true });
 	const errors: string[] = [];
 	if (cleanup.n8n)
 		await cleanup.n8n.stop().catch((e: unknown) => errors.push(`n8n: ${(e as Error).message}`));
@@ -412,10 +421,21 @@ export async function main(argv: string[]): Promise<number> {
 			simPort = await anyFreePort();
 			warn(`port ${taken} is taken (another simulator?); the simulator uses ${simPort}`);
 		}
+		// X's documented delivery for X Activity API subscriptions without webhook_id is the stream
+		// only; simulator versions that also posted them to the app's webhooks by default take
+		// `unboundDelivery: 'none'` for that (later ones ignore the setting). The examples fit the
+		// simulator's default limits: 1 webhook (of 5), 4 XAA subscriptions (of 1,500), 1 stream
+		// connection (of 2).
+		const streamOnly: Record<string, unknown> = { unboundDelivery: 'none' };
 		const sim = await step(`starting the X simulator on port ${simPort}`, () =>
-			startSimulator({ port: simPort }),
+			startSimulator({ port: simPort, xaa: streamOnly as XaaSimulatorOptions }),
 		);
 		cleanup.sim = sim;
+		cleanup.simulatorFile = path.join(dir, SIMULATOR_STATE_FILE);
+		fs.writeFileSync(
+			cleanup.simulatorFile,
+			`${JSON.stringify({ url: sim.baseUrl, pid: process.pid })}\n`,
+		);
 		if (stopping) return 0;
 
 		// 4. Credential and example workflows (CLI, before n8n starts).
@@ -574,7 +594,11 @@ function printReady(
 	ms: number,
 ): void {
 	const owner = sim.users().find((u) => u.id === sim.app.ownerUserId);
-	const emitUrl = sim.baseUrl === DEFAULT_SIMULATOR_URL ? '' : ` --url ${sim.baseUrl}`;
+	// `emit` finds this simulator through the state file in the default folder; elsewhere it needs --url.
+	const emitUrl =
+		sim.baseUrl === DEFAULT_SIMULATOR_URL || path.resolve(dir) === path.resolve(defaultDir())
+			? ''
+			: ` --url ${sim.baseUrl}`;
 	const width = Math.max(...examples.map((e) => e.workflow.name.length));
 	const hook = (e: Example | undefined): string =>
 		e?.webhookPath ? n8n.webhookUrl(e.webhookPath) : '';
@@ -594,7 +618,9 @@ function printReady(
 	say();
 	say('  Example workflows (published; templates in examples/, import them into any n8n):');
 	for (const e of examples)
-		say(`    ${e.workflow.name.padEnd(width)}  ${n8n.baseUrl}/workflow/${e.workflow.id}`);
+		say(
+			`    ${e.workflow.name.padEnd(width)}  ${n8n.baseUrl}/workflow/${e.workflow.id}${e.receives === 'stream' ? '   (X Activity API stream: no public URL)' : e.receives === 'webhook' ? '   (webhook)' : ''}`,
+		);
 	say();
 	say('  Send X events from another terminal, then watch Executions in the editor:');
 	say(`    npm run simulator -- emit mention${emitUrl}`);

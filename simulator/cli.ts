@@ -3,10 +3,15 @@
  * `node dist/simulator/cli.js [start] [--port N] [--config FILE]` (or `npm run simulator -- …`).
  * `node dist/simulator/cli.js emit mention|dm|like|follow|… [--count N] [--for USER_ID] [--url URL]`
  *
- * Subcommands live in COMMANDS; `start` is the default. `emit` talks to a running simulator (the
- * playground's, or `npm run simulator`) through its loopback admin endpoint (POST /_sim/emit).
+ * Subcommands live in COMMANDS; `start` is the default. `emit` talks to a running simulator
+ * through its loopback admin endpoint (POST /_sim/emit): the running playground's (found through
+ * the state file it writes), else `--url`, else `npm run simulator`'s default port.
  * Exit codes: 0 ok, 1 runtime failure, 2 usage or config error.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
 import {
 	ConfigError,
 	loadConfigFile,
@@ -28,8 +33,57 @@ interface Command {
 	run: (flags: Record<string, string | number | boolean>) => Promise<number>;
 }
 
-/** Where `emit` finds a running simulator by default (the playground's and `npm run simulator`'s port). */
+/** Where `emit` finds a running simulator when no playground is running (`npm run simulator`'s port). */
 export const DEFAULT_SIMULATOR_URL = 'http://127.0.0.1:8790';
+
+/** The playground's state folder (the same default as `npm start`). */
+export function playgroundDir(env: NodeJS.ProcessEnv = process.env): string {
+	return (
+		env.X_AAA_PLAYGROUND_DIR ??
+		path.join(env.X_AAA_N8N_CACHE ?? path.join(os.homedir(), '.cache', 'n8n-nodes-x-account-activity'), 'playground')
+	);
+}
+
+/** The file a running playground writes with its simulator's URL (and removes when it stops). */
+export const SIMULATOR_STATE_FILE = 'simulator.json';
+
+/** The running playground's simulator, from its state file, when its process is alive. */
+export function runningPlaygroundSimulator(dir = playgroundDir()): { url: string; file: string } | undefined {
+	const file = path.join(dir, SIMULATOR_STATE_FILE);
+	try {
+		const state = JSON.parse(fs.readFileSync(file, 'utf8')) as { url?: unknown; pid?: unknown };
+		if (typeof state.url !== 'string' || typeof state.pid !== 'number') return undefined;
+		process.kill(state.pid, 0); // throws when the playground is gone
+		return { url: state.url, file };
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * What each AAA kind of `emit` also is in the X Activity API: `emit mention` makes the mention
+ * happen on X, so X delivers it to every channel subscribed to it (AAA webhooks, XAA
+ * subscriptions on webhooks or on the stream).
+ */
+export const XAA_EQUIVALENT: Readonly<Record<string, string>> = {
+	tweet: 'post.create',
+	mention: 'post.mention.create',
+	reply: 'post.reply.create',
+	retweet: 'post.repost.create',
+	quote: 'post.quote.create',
+	like: 'like.create',
+	follow: 'follow.follow',
+	unfollow: 'follow.unfollow',
+	block: 'block.block',
+	unblock: 'block.unblock',
+	mute: 'mute.mute',
+	unmute: 'mute.unmute',
+	dm: 'dm.received',
+	typing: 'dm.indicate_typing',
+	read: 'dm.read',
+	delete: 'post.delete',
+	revoke: 'oauth.revoke',
+};
 
 interface EmitAnswer {
 	kind?: string;
@@ -38,18 +92,49 @@ interface EmitAnswer {
 	fromUserId?: string;
 	webhookIds?: string[];
 	events?: number;
+	subscriptionIds?: string[];
 	deliveries?: Array<{ webhookId: string; delivered: boolean; attempts: Array<number | string> }>;
 	error?: string;
 }
 
-/** `emit`: POST /_sim/emit on a running simulator and report what was delivered where. */
+async function postEmit(base: string, body: Record<string, unknown>): Promise<{ status: number; answer: EmitAnswer; text: string }> {
+	const response = await fetch(`${base}/_sim/emit`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+		signal: AbortSignal.timeout(120_000),
+	});
+	const text = await response.text();
+	try {
+		return { status: response.status, answer: JSON.parse(text) as EmitAnswer, text };
+	} catch {
+		throw new Error(`${base}/_sim/emit answered ${response.status} with no JSON: ${text.slice(0, 300)}`);
+	}
+}
+
+async function streamConnections(base: string): Promise<number> {
+	try {
+		const r = await fetch(`${base}/_sim/state`, { signal: AbortSignal.timeout(10_000) });
+		const state = (await r.json()) as { stream?: { connections?: number } };
+		return state.stream?.connections ?? 0;
+	} catch {
+		return 0;
+	}
+}
+
+/**
+ * `emit`: POST /_sim/emit on a running simulator (the running playground's, else --url, else
+ * DEFAULT_SIMULATOR_URL) and report what was delivered where: AAA webhooks, and the X Activity
+ * API subscriptions the same event reaches (on webhooks, or on the activity stream).
+ */
 export async function emitCommand(
 	flags: Record<string, string | number | boolean>,
 ): Promise<number> {
 	const kind = flags.kind;
 	if (typeof kind !== 'string' || kind === '')
 		throw new UsageError('emit needs a kind, e.g. `emit mention` (mention, dm, like, follow, …)');
-	const base = (typeof flags.url === 'string' ? flags.url : DEFAULT_SIMULATOR_URL).replace(
+	const playground = typeof flags.url === 'string' ? undefined : runningPlaygroundSimulator();
+	const base = (typeof flags.url === 'string' ? flags.url : (playground?.url ?? DEFAULT_SIMULATOR_URL)).replace(
 		/\/+$/,
 		'',
 	);
@@ -61,14 +146,9 @@ export async function emitCommand(
 		body.count = flags.count;
 	}
 	if (typeof flags.for === 'string') body.forUserId = flags.for;
-	let response: Response;
+	let first: Awaited<ReturnType<typeof postEmit>>;
 	try {
-		response = await fetch(`${base}/_sim/emit`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify(body),
-			signal: AbortSignal.timeout(120_000),
-		});
+		first = await postEmit(base, body);
 	} catch (e) {
 		const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
 		console.error(
@@ -76,40 +156,54 @@ export async function emitCommand(
 		);
 		return 1;
 	}
-	const text = await response.text();
-	let answer: EmitAnswer;
-	try {
-		answer = JSON.parse(text) as EmitAnswer;
-	} catch {
+	const { answer } = first;
+	if (first.status !== 200) {
 		console.error(
-			`error: ${base}/_sim/emit answered ${response.status} with no JSON: ${text.slice(0, 300)}`,
+			`error: the simulator refused the event (${first.status}): ${answer.error ?? first.text.slice(0, 300)}`,
 		);
-		return 1;
-	}
-	if (!response.ok) {
-		console.error(
-			`error: the simulator refused the event (${response.status}): ${answer.error ?? text.slice(0, 300)}`,
-		);
-		return response.status === 400 ? 2 : 1;
+		return first.status === 400 ? 2 : 1;
 	}
 	const deliveries = answer.deliveries ?? [];
 	const delivered = deliveries.filter((d) => d.delivered).length;
 	const forUser = answer.forUserId ?? answer.userId;
+	const where = playground ? ` (the playground's simulator, ${base})` : '';
 	console.log(
-		`emitted ${answer.events ?? '?'} ${answer.kind ?? kind} event(s)${forUser ? ` for user ${forUser}` : ''}${answer.fromUserId ? ` from user ${answer.fromUserId}` : ''}: ${delivered} of ${deliveries.length} deliveries accepted`,
+		`emitted ${answer.events ?? '?'} ${answer.kind ?? kind} event(s)${forUser ? ` for user ${forUser}` : ''}${answer.fromUserId ? ` from user ${answer.fromUserId}` : ''}${where}: ${delivered} of ${deliveries.length} deliveries accepted`,
 	);
-	for (const d of deliveries) {
-		console.log(
-			`  webhook ${d.webhookId}: ${d.delivered ? 'delivered' : 'NOT delivered'} (answers: ${d.attempts.join(', ') || 'none'})`,
-		);
+	const report = (list: NonNullable<EmitAnswer['deliveries']>) => {
+		for (const d of list) {
+			console.log(
+				`  webhook ${d.webhookId}: ${d.delivered ? 'delivered' : 'NOT delivered'} (answers: ${d.attempts.join(', ') || 'none'})`,
+			);
+		}
+	};
+	report(deliveries);
+
+	// The same activity through the X Activity API: its subscriptions on webhooks and on the stream.
+	let streamed = 0;
+	let xaaDeliveries: NonNullable<EmitAnswer['deliveries']> = [];
+	const xaaType = answer.subscriptionIds === undefined ? XAA_EQUIVALENT[kind] : undefined;
+	const xaaAnswer = answer.subscriptionIds !== undefined ? answer : xaaType ? (await postEmit(base, { ...body, kind: xaaType })).answer : undefined;
+	if (xaaAnswer?.subscriptionIds !== undefined) {
+		const matched = xaaAnswer.subscriptionIds.length;
+		xaaDeliveries = xaaAnswer === answer ? [] : (xaaAnswer.deliveries ?? []);
+		const connections = matched > 0 ? await streamConnections(base) : 0;
+		streamed = connections > 0 ? matched : 0;
+		if (xaaAnswer !== answer || matched > 0) {
+			console.log(
+				`  X Activity API (${xaaAnswer.kind ?? xaaType}): ${matched} subscription(s) matched; activity stream: ${connections > 0 ? `sent on ${connections} open connection(s)` : 'no connection open'}`,
+			);
+		}
+		report(xaaDeliveries);
 	}
-	if (deliveries.length === 0) {
+	const all = [...deliveries, ...xaaDeliveries];
+	if (all.length === 0 && streamed === 0) {
 		console.error(
-			'no webhook receives events for this user: publish a workflow with the X Account Activity Trigger (the playground does) or subscribe the user first.',
+			'nothing receives events for this user: publish a workflow with the X Activity Stream Trigger or the X Account Activity Trigger (the playground does), or subscribe the user first.',
 		);
 		return 1;
 	}
-	return delivered === deliveries.length ? 0 : 1;
+	return all.every((d) => d.delivered) ? 0 : 1;
 }
 
 /** Parses `--name value`, `--name=value` and boolean `--name`; anything else is a UsageError. */

@@ -36,6 +36,7 @@ import { emitXaaEvents, type XaaEmitOptions, type XaaEmitResult } from './xaa-em
 import { XaaEventBuilder } from './xaa-events';
 import { xaaRoutes, xaaSubscriptionJson } from './xaa-routes';
 import type { XaaSimulatorConfig, XaaStreamListener } from './xaa-state';
+import { createStreamHub, type XaaStreamControl, type XaaStreamOptions } from './xaa-stream';
 
 export type { SimUser, SimUserInput, SimulatorConfig, FaultConfig, SimAppInput } from './config';
 export { ConfigError, generateUsers, loadConfigFile } from './config';
@@ -53,9 +54,10 @@ export type { XaaSimulatorConfig, XaaSimulatorOptions, XaaStreamListener, XaaTie
 export { XAA_TIER_CAPS } from './xaa-state';
 export type { IssuedOAuth2Token } from './oauth2-user';
 export { OAUTH2_ACCESS_TOKEN_SECONDS } from './oauth2-user';
+export type { XaaStreamControl, XaaStreamOptions, StreamConnectRecord } from './xaa-stream';
 
 /** startSimulator's options: SimulatorConfig plus the X Activity API's (`xaa`). */
-export type SimulatorOptions = SimulatorConfig & XaaSimulatorConfig;
+export type SimulatorOptions = SimulatorConfig & XaaSimulatorConfig & { stream?: XaaStreamOptions };
 
 /** An XAA subscription as X would list it (GET /2/activity/subscriptions item). */
 export interface XaaSubscriptionInfo {
@@ -147,6 +149,8 @@ export interface Simulator {
 	 * the activity stream endpoint hangs here. Returns the unsubscribe function.
 	 */
 	onXaaStreamEvent(listener: XaaStreamListener): () => void;
+	/** GET /2/activity/stream: open connections, connect log, faults. */
+	readonly stream: XaaStreamControl;
 	/** The next n API requests (matching pathPattern) answer `status` (default 503). */
 	failNext(n: number, opts?: FailNextOptions): void;
 	/** The next n API requests (matching pathPattern) are never answered. */
@@ -245,6 +249,7 @@ export async function startSimulator(config: SimulatorOptions = {}): Promise<Sim
 		rateLimitedByIdentity: ctx.limiter.rejectedByIdentity(),
 	});
 
+	const stream = createStreamHub(ctx, config.stream);
 	const admin = createAdminHandler({
 		state: () => ({
 			baseUrl: ctx.baseUrl,
@@ -259,6 +264,7 @@ export async function startSimulator(config: SimulatorOptions = {}): Promise<Sim
 			users: state.users().length,
 			webhooks: webhookInfo(),
 			xaaSubscriptions: state.xaa.size,
+			stream: { connections: stream.open, eventsWritten: stream.eventsWritten },
 			replayJobs: [...state.replayJobs.values()],
 			deliveries: ctx.deliveries.length,
 			stats: stats(),
@@ -287,7 +293,8 @@ export async function startSimulator(config: SimulatorOptions = {}): Promise<Sim
 	});
 
 	const routes = [...oauth2Routes(), ...oauth2UserRoutes(), ...accountRoutes(), ...enterpriseRoutes(), ...premiumRoutes(), ...v2Routes(), ...xaaRoutes()];
-	const server = http.createServer(createRequestHandler(ctx, routes, admin));
+	const api = createRequestHandler(ctx, routes, admin);
+	const server = http.createServer((req, res) => (stream.handles(req) ? stream.handle(req, res) : api(req, res)));
 	// Node clients keep an idle socket for the server's hint minus 1 s: a 1 s hint means no reuse at all.
 	server.keepAliveTimeout = 5000;
 	await new Promise<void>((resolve, reject) => {
@@ -339,6 +346,7 @@ export async function startSimulator(config: SimulatorOptions = {}): Promise<Sim
 			state.xaa.streamListeners.add(listener);
 			return () => void state.xaa.streamListeners.delete(listener);
 		},
+		stream,
 		failNext: (n, opts) => ctx.faults.failNext(n, opts),
 		hangNext: (n = 1, opts) => ctx.faults.hangNext(n, opts),
 		replayJobs: () => [...state.replayJobs.values()],
@@ -352,6 +360,7 @@ export async function startSimulator(config: SimulatorOptions = {}): Promise<Sim
 		stop: () => {
 			stopping ??= new Promise<void>((resolve) => {
 				ctx.life.stop();
+				stream.close();
 				server.close(() => resolve());
 				server.closeAllConnections();
 			});

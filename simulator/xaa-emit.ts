@@ -23,6 +23,7 @@ import type { WebhookRecord } from './state';
 import type { XaaEventBuilder } from './xaa-events';
 import type { XaaSubscriptionRecord } from './xaa-state';
 import { toRawJson } from './raw-json';
+import { publishToStream } from './xaa-stream';
 
 export interface XaaEmitOptions {
 	/** The user the event is about (filter.user_id). Default: the first subscriber of the type, else the app owner. */
@@ -144,6 +145,7 @@ export async function emitXaaEvents(
 			builder.build(eventType, user, other),
 		);
 		for (const w of targets.values()) webhookIds.add(w.id);
+		publishToStream(ctx, body); // the stream carries every delivery of the app while open
 		work.push(deliverTo(ctx, [...targets.values()], body, { duplicate: opts.duplicate }));
 		// The user revoked the app: the token dies, and with it every subscription that needed it.
 		const u = ctx.state.user(user.id);
@@ -159,6 +161,7 @@ export async function emitXaaEvents(
 				const targets = xaaTargets(ctx, s);
 				for (const w of targets) webhookIds.add(w.id);
 				const body = builder.envelope(uuid, eventType, filterJson(s), s.tag, parts);
+				publishToStream(ctx, body); // the stream carries every delivery of the app while open
 				if (s.webhookId === undefined) store.publishToStream(Buffer.from(toRawJson(body)), s);
 				else work.push(deliverTo(ctx, targets, body, { duplicate: opts.duplicate }));
 			}

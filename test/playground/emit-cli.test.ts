@@ -32,7 +32,7 @@ describe('simulator CLI: emit', () => {
 
 	it('says so (exit 1) when no webhook receives events yet', async () => {
 		expect(await main(['emit', 'mention', '--url', sim.baseUrl])).toBe(1);
-		expect(errors.join('\n')).toContain('no webhook receives events');
+		expect(errors.join('\n')).toContain('nothing receives events');
 	});
 
 	it('delivers signed events of the kind to the subscribed account and reports where', async () => {
@@ -56,6 +56,60 @@ describe('simulator CLI: emit', () => {
 		const before = receiver.posts().length;
 		expect(await main(['emit', 'dm', '--count=3', '--url', sim.baseUrl])).toBe(0);
 		expect(receiver.posts().length).toBe(before + 3);
+	});
+
+	it('reaches the X Activity API stream too: `emit mention` is also a post.mention.create for stream subscribers', async () => {
+		const quiet = await startSimulator({ port: 0, stream: { keepAliveMs: 100 } });
+		const { openStream, subscribe, until } = await import('../stream/helpers');
+		try {
+			await subscribe(quiet, 'post.mention.create', quiet.app.ownerUserId, 'mine').catch(async () => {
+				// private type: created with the owner's own token through the client
+				const client = new XClient(simAppCredentials(quiet, 'v2'));
+				await client.xaa.create({
+					eventType: 'post.mention.create',
+					filter: { userId: quiet.app.ownerUserId },
+					tag: 'mine',
+					user: { token: quiet.app.accessToken, secret: quiet.app.accessTokenSecret },
+				});
+			});
+			expect(await main(['emit', 'mention', '--url', quiet.baseUrl])).toBe(1); // subscribed, but no stream open
+			const stream = await openStream(quiet);
+			expect(await main(['emit', 'mention', '--url', quiet.baseUrl])).toBe(0);
+			await until(() => stream.lines().length === 1, 3000, 'the mention on the stream');
+			expect(stream.lines()[0]).toMatchObject({ data: { event_type: 'post.mention.create', tag: 'mine' } });
+			expect(logs.join('\n')).toContain('X Activity API (post.mention.create): 1 subscription(s) matched; activity stream: sent on 1 open connection(s)');
+			stream.close();
+		} finally {
+			await quiet.stop();
+		}
+	});
+
+	it("without --url, uses the running playground's simulator from the state file it writes", async () => {
+		const fs = await import('node:fs');
+		const os = await import('node:os');
+		const path = await import('node:path');
+		const { runningPlaygroundSimulator, SIMULATOR_STATE_FILE } = await import('../../simulator/cli');
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'x-aaa-pg-'));
+		try {
+			expect(runningPlaygroundSimulator(dir)).toBeUndefined();
+			fs.writeFileSync(path.join(dir, SIMULATOR_STATE_FILE), JSON.stringify({ url: sim.baseUrl, pid: process.pid }));
+			expect(runningPlaygroundSimulator(dir)).toEqual({ url: sim.baseUrl, file: path.join(dir, SIMULATOR_STATE_FILE) });
+			// a playground that is gone (its pid dead) is ignored
+			fs.writeFileSync(path.join(dir, SIMULATOR_STATE_FILE), JSON.stringify({ url: sim.baseUrl, pid: 2 ** 22 + 12345 }));
+			expect(runningPlaygroundSimulator(dir)).toBeUndefined();
+			fs.writeFileSync(path.join(dir, SIMULATOR_STATE_FILE), JSON.stringify({ url: sim.baseUrl, pid: process.pid }));
+			const before = process.env.X_AAA_PLAYGROUND_DIR;
+			process.env.X_AAA_PLAYGROUND_DIR = dir;
+			try {
+				expect(await main(['emit', 'follow'])).toBe(0);
+			} finally {
+				if (before === undefined) delete process.env.X_AAA_PLAYGROUND_DIR;
+				else process.env.X_AAA_PLAYGROUND_DIR = before;
+			}
+			expect(logs.join('\n')).toContain(`(the playground's simulator, ${sim.baseUrl})`);
+		} finally {
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
 	});
 
 	it('exits 2 on usage errors and on a kind the simulator does not know', async () => {

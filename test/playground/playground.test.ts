@@ -192,7 +192,10 @@ describe('playground: npm start', () => {
 		for (const kind of ['mention', 'dm', 'like', 'follow']) {
 			const r = await emit(ready.simulatorUrl, kind);
 			expect({ kind, code: r.code, stderr: r.stderr }).toEqual({ kind, code: 0, stderr: '' });
+			// the webhook-mode examples' webhooks (AAA), and for the stream examples' activities the stream (XAA)
 			expect(r.stdout).toContain(`${TRIGGER_EXAMPLES} of ${TRIGGER_EXAMPLES} deliveries accepted`);
+			if (kind !== 'like')
+				expect(r.stdout).toMatch(/1 subscription\(s\) matched; activity stream: sent on 1 open connection\(s\)/);
 		}
 		const userFolder = ready.userFolder;
 		const wait = (workflowId: string, count: number) =>
@@ -258,7 +261,7 @@ describe('playground: npm start', () => {
 		const [replay] = await wait(REPLAY, 1);
 		expect(replay.status).toBe('success');
 		const jobs = items(replay, 'Start replay');
-		expect(jobs).toHaveLength(TRIGGER_EXAMPLES); // one job per webhook of the app: one per published trigger
+		expect(jobs).toHaveLength(TRIGGER_EXAMPLES); // one job per webhook of the app: one per published webhook-mode trigger
 		expect(jobs.every((j) => typeof j.job_id === 'string')).toBe(true);
 		// X re-delivers the window's events (replay: true), then reports the finished job; the activity log records both.
 		const deadline = Date.now() + 30_000;
@@ -316,7 +319,7 @@ describe('playground: npm start', () => {
 			// An example workflow: open its trigger.
 			await page.goto(`${ready.n8nUrl}/workflow/${MENTIONS}`);
 			const trigger = page.locator(
-				'[data-test-id="canvas-node"][data-node-name="X Account Activity Trigger"]',
+				'[data-test-id="canvas-node"][data-node-name="X Activity Stream Trigger"]',
 			);
 			await trigger.waitFor();
 			await trigger.dblclick();
@@ -324,7 +327,7 @@ describe('playground: npm start', () => {
 			await ndv.waitFor();
 			await expect(
 				ndv.locator('[data-test-id="node-title-container"]').innerText(),
-			).resolves.toContain('X Account Activity Trigger');
+			).resolves.toContain('X Activity Stream Trigger');
 			await page.locator('[data-test-id="parameter-input-activities"]').waitFor();
 			await expect(ndv.innerText()).resolves.toEqual(
 				expect.stringMatching(/Activities[\s\S]*Mention[\s\S]*Reply[\s\S]*Output/),

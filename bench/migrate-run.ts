@@ -24,7 +24,7 @@ import { join } from 'node:path';
 
 import { crcResponse } from '../client/webhook-signature';
 import { parseArgs } from '../migrate/options';
-import { migrate } from '../migrate/run';
+import { migrate } from '../migrate/pipeline';
 import { startSimulator, type SimulatorConfig } from '../simulator';
 
 /** Run with `npm run bench:migrate` (builds first): the CLIs it starts are the built ones in dist/. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { AAA_EQUIVALENT_XAA_TYPES, isPrivateXaaEventType } from '../../client/xaa-event-types';
 import { main } from '../../migrate/cli';
 import { parseArgs } from '../../migrate/options';
-import { migrate } from '../../migrate/run';
+import { migrate } from '../../migrate/pipeline';
 import { captureIO, makeWorld, secretsOf, type World } from './harness';
 import { clearXaa, readReport, v2Client, xaaCreates, xaaUserCreates } from './xaa-harness';
 

@@ -6,12 +6,12 @@
  * runs the real command. Exits 0 when the outcome is exactly what was planted.
  */
 
-import { XClient } from '../client/x-client';
-import { AAA_EQUIVALENT_XAA_TYPES, isPrivateXaaEventType } from '../client/xaa-event-types';
-import { startSimulator } from '../simulator';
-import { XAA_DEFAULT_CAP, type MigrateOptions } from './options';
-import { migrate, type MigrateIO, type MigrateResult } from './run';
-import { simulationPaths, simulatorEnv, startCrcReceiver, writeLegacyInputs } from './simulate';
+import { XClient } from '../../client/x-client';
+import { AAA_EQUIVALENT_XAA_TYPES, isPrivateXaaEventType } from '../../client/xaa-event-types';
+import { startSimulator } from '../../simulator';
+import { XAA_DEFAULT_CAP, type MigrateOptions } from '../options';
+import type { MigrateIO, MigrateResult } from '../pipeline';
+import { migrateSimulated, simulationPaths, startCrcReceiver, writeLegacyInputs } from './fixtures';
 
 export async function runXaaSimulation(options: MigrateOptions, io: MigrateIO): Promise<MigrateResult> {
 	const n = options.simulateUsers;
@@ -47,23 +47,14 @@ export async function runXaaSimulation(options: MigrateOptions, io: MigrateIO): 
 				'',
 			].join('\n'),
 		);
-		const simEnv = simulatorEnv(sim.app, io.env);
 		// A second client, as another tool would be, deletes one subscription mid-run.
 		const other = new XClient({ consumerKey: sim.app.consumerKey, consumerSecret: sim.app.consumerSecret, apiVersion: 'v2', baseUrl: sim.baseUrl });
 		let deleted = false;
-		const result = await migrate(
-			{
-				...options,
-				simulate: false,
-				from: [info],
-				tokens,
-				webhookUrl: receiver.url,
-				webhookId: undefined,
-				baseUrl: sim.baseUrl,
-				report,
-				state,
-			},
-			{ ...io, env: simEnv },
+		const result = await migrateSimulated(
+			options,
+			io,
+			sim,
+			{ info, tokens, webhookUrl: receiver.url, report, state },
 			{
 				onUnit: async (_userId, outcome, phase) => {
 					if (deleted || phase !== 'run' || outcome.status !== 'subscribed') return;

@@ -46,7 +46,8 @@ export class AaaTarget implements MigrationTarget {
 	}
 
 	plan(users: UserSet): TargetPlan {
-		const c = users.counts;
+		// AAA subscribes with the user's OAuth 1.0a token; an OAuth 2.0 token alone does not do.
+		const c = { ...users.counts, withTokens: users.counts.withOAuth1 };
 		const missing = c.total - c.withTokens;
 		const lines = [
 			`Plan: ${plural(c.total, 'user')} from ${plural(users.files.length, 'input')}: ` +

@@ -68,6 +68,7 @@ export class XAccountActivityApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
+			description: "The secret that belongs to the access token (same page). Together they sign OAuth 1.0a user-context requests for the owner's account.",
 		},
 		{
 			displayName: 'Bearer Token',

@@ -20,7 +20,8 @@ const plural = (v: number, one: string, many = `${one}s`) => `${n(v)} ${v === 1 
 export const XAA_CREATE_LIMIT = 500;
 
 const isPrivate = (t: XaaEventType) => XAA_EVENT_CATALOGUE[t].visibility === 'private';
-const hasUserToken = (u: MergedUser) => u.token !== undefined;
+/** A user token of either kind: OAuth 1.0a (access_token + secret) or OAuth 2.0 (oauth2_access_token). */
+const hasUserToken = (u: MergedUser) => u.token !== undefined || u.oauth2 !== undefined;
 
 export interface XaaTargetOptions {
 	webhookId?: string;
@@ -176,7 +177,7 @@ export class XaaTarget implements MigrationTarget {
 			}
 			let o = await this.create(eventType, user.userId, refused === undefined ? user : undefined);
 			if (o.status === 'needs_reauth' && refused === undefined && hasUserToken(user)) {
-				refused = eventType;
+				refused = `${eventType} (${o.error ?? 'refused'})`;
 				if (!priv) o = await this.create(eventType, user.userId, undefined);
 			}
 			out.set(k, o);
@@ -192,6 +193,7 @@ export class XaaTarget implements MigrationTarget {
 				tag: this.opts.tag,
 				webhookId: this.webhookId,
 				user: user?.token,
+				oauth2: user?.oauth2 ? { accessToken: user.oauth2.accessToken } : undefined,
 			});
 			return { status: sub.alreadyExisted ? 'already_subscribed' : 'subscribed' };
 		} catch (err) {

@@ -29,6 +29,7 @@ import {
 	unlinkSync,
 	writeSync,
 } from 'node:fs';
+import { resolve } from 'node:path';
 
 import { ConfigError } from './options';
 
@@ -127,8 +128,18 @@ function pidAlive(pid: number): boolean {
  * process's pid. A lock whose pid no longer runs (a killed run) is stale and taken over; a
  * live one is a ConfigError naming the holder. Returns the release function.
  */
+/** Locks this process holds (a pid cannot tell two in-process runs apart). */
+const HELD = new Set<string>();
+
 export function lockJournal(statePath: string): () => void {
 	const lock = lockPathOf(statePath);
+	const key = resolve(lock);
+	if (HELD.has(key)) {
+		throw new ConfigError(
+			`--state ${statePath} is in use by another x-aaa-migrate run (pid ${process.pid}, lock ${lock}): ` +
+				'wait for it to finish, or give a different --state FILE',
+		);
+	}
 	for (let attempt = 0; attempt < 3; attempt++) {
 		let fd: number;
 		try {
@@ -154,10 +165,12 @@ export function lockJournal(statePath: string): () => void {
 		}
 		writeSync(fd, `${process.pid}\n`);
 		closeSync(fd);
+		HELD.add(key);
 		let released = false;
 		return () => {
 			if (released) return;
 			released = true;
+			HELD.delete(key);
 			try {
 				if (readFileSync(lock, 'utf8').trim() === String(process.pid)) unlinkSync(lock);
 			} catch {

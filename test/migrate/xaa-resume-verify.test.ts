@@ -2,14 +2,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { AAA_EQUIVALENT_XAA_TYPES, isPrivateXaaEventType } from '../../client/xaa-event-types';
+import { AAA_EQUIVALENT_XAA_TYPES } from '../../client/xaa-event-types';
 import { main } from '../../migrate/cli';
 import { parseArgs } from '../../migrate/options';
 import { migrate } from '../../migrate/pipeline';
 import { captureIO, makeWorld, secretsOf, type World } from './harness';
 import { clearXaa, readReport, v2Client, xaaCreates, xaaUserCreates } from './xaa-harness';
 
-const PRIVATE = AAA_EQUIVALENT_XAA_TYPES.filter((t) => isPrivateXaaEventType(t)).length;
 
 describe('--to xaa: resume and verification', () => {
 	let world: World;

@@ -66,7 +66,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
 		throw err;
 	}
 	if (options.simulate && !options.help) {
-		const { runSimulation } = await import('./simulate');
+		const { runSimulation } = await import('./simulate/index');
 		return (await runSimulation(options, { ...io, env })).exitCode;
 	}
 	return runMigrate(options, { ...io, env });

@@ -54,7 +54,14 @@ export function simulationPaths(options: MigrateOptions, prefix: string): { dir:
 export function writeLegacyInputs(
 	dir: string,
 	people: ReadonlyArray<{ id: string; screenName: string; token: string; secret: string }>,
-	opts: { dmFalse?: ReadonlySet<string>; noToken: ReadonlySet<string> },
+	opts: {
+		dmFalse?: ReadonlySet<string>;
+		noToken: ReadonlySet<string>;
+		/** Users whose row carries an OAuth 2.0 user token (column oauth2_access_token). */
+		oauth2?: ReadonlyMap<string, string>;
+		/** Users whose row has no OAuth 1.0a token (only the OAuth 2.0 one). */
+		oauth2Only?: ReadonlySet<string>;
+	},
 ): { info: string; tokens: string } {
 	const info = join(dir, 'info.json');
 	const tokens = join(dir, 'tokens.csv');
@@ -64,12 +71,16 @@ export function writeLegacyInputs(
 			people.map((u) => `    {"id":${u.id},"name":${JSON.stringify(u.screenName)},"dm":${!opts.dmFalse?.has(u.id)}}`).join(',\n') +
 			'\n  ],\n  "delimited":"none",\n  "include_followings_activity":false,\n  "include_user_changes":true,\n  "replies":"none",\n  "with":"user"\n}}\n',
 	);
+	const o2 = opts.oauth2;
 	writeFileSync(
 		tokens,
-		'user_id,access_token,access_token_secret\r\n' +
+		`user_id,access_token,access_token_secret${o2 ? ',oauth2_access_token' : ''}\r\n` +
 			people
 				.filter((u) => !opts.noToken.has(u.id))
-				.map((u) => `${u.id},${u.token},${u.secret}\r\n`)
+				.map((u) => {
+					const oauth1 = opts.oauth2Only?.has(u.id) ? ',' : `${u.token},${u.secret}`;
+					return `${u.id},${oauth1}${o2 ? `,${o2.get(u.id) ?? ''}` : ''}\r\n`;
+				})
 				.join(''),
 		{ mode: 0o600 },
 	);

@@ -128,7 +128,8 @@ describe('--simulate --to xaa', () => {
 			stdout: { write: (s: string) => (out.stdout += s) },
 			stderr: { write: (s: string) => (out.stderr += s), isTTY: false },
 		});
-		expect(out.stdout).toMatch(/Simulation as planted/);
+		expect(out.stdout).toMatch(/Simulation as planted: exactly the [\d,]+ planned subscriptions exist, 0 refused, 0 × 429/);
+		expect(out.stdout).toMatch(/[1-9][\d,]* created with users' OAuth 2.0 tokens, [1-9][\d,]* with OAuth 1.0a/);
 		expect(out.stdout).toMatch(/× 17 event types/);
 		expect(out.stdout).toMatch(/re-created by verification/);
 		expect(code).toBe(0);

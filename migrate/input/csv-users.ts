@@ -47,7 +47,9 @@ const HEADER_ALIASES: Record<string, Column> = {
 	oauth_token_secret: 'access_token_secret',
 	token_secret: 'access_token_secret',
 	access_secret: 'access_token_secret',
+	// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a column name, not a secret
 	oauth2_access_token: 'oauth2_access_token',
+	// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a column name, not a secret
 	oauth2_token: 'oauth2_access_token',
 	screen_name: 'screen_name',
 	screenname: 'screen_name',

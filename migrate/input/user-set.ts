@@ -164,9 +164,9 @@ export class UserSet implements Iterable<MergedUser> {
 	private readonly secretBytes = new U32Column();
 	/** File index and line of the token kept for each user (valid when it has one). */
 	private readonly tokenFiles = new U32Column();
-	/** OAuth 2.0 token: arena offset and byte length (0: none). */
-	private readonly oauth2At = new U32Column();
-	private readonly oauth2Bytes = new U32Column();
+	/** OAuth 2.0 token: arena offset and byte length (0: none); made when the first one arrives. */
+	private oauth2At?: U32Column;
+	private oauth2Bytes?: U32Column;
 	private readonly tokenLines = new U32Column();
 	/** File index and line where each user was first listed. */
 	private readonly firstFiles = new U32Column();
@@ -210,8 +210,8 @@ export class UserSet implements Iterable<MergedUser> {
 			this.secretBytes.push(0);
 			this.tokenFiles.push(0);
 			this.tokenLines.push(0);
-			this.oauth2At.push(0);
-			this.oauth2Bytes.push(0);
+			this.oauth2At?.push(0);
+			this.oauth2Bytes?.push(0);
 			this.firstFiles.push(fileIndex);
 			this.firstLines.push(line);
 			summary.newUsers++;
@@ -328,8 +328,8 @@ export class UserSet implements Iterable<MergedUser> {
 		const user: MergedUser = { userId: this.ids[at], sources };
 		const token = this.tokenOf(at);
 		if (token !== undefined) user.token = new RedactedToken(token.token, token.secret);
-		const o2 = this.oauth2Bytes.get(at);
-		if (o2 > 0) user.oauth2 = new OAuth2UserToken(this.text.get(this.oauth2At.get(at), o2));
+		const o2 = this.oauth2Bytes?.get(at) ?? 0;
+		if (o2 > 0 && this.oauth2At) user.oauth2 = new OAuth2UserToken(this.text.get(this.oauth2At.get(at), o2));
 		const dm = this.dmFlags.get(at);
 		if (dm !== DM_UNKNOWN) user.dm = dm === DM_TRUE;
 		const nameBytes = this.nameBytes.get(at);
@@ -360,10 +360,18 @@ export class UserSet implements Iterable<MergedUser> {
 
 	/** Users with a token of either kind count once in `withTokens`. */
 	private hasAnyToken(at: number): boolean {
-		return this.tokenBytes.get(at) > 0 || this.oauth2Bytes.get(at) > 0;
+		return this.tokenBytes.get(at) > 0 || (this.oauth2Bytes?.get(at) ?? 0) > 0;
 	}
 
 	private mergeOAuth2(at: number, fileIndex: number, line: number, token: string): void {
+		if (!this.oauth2At || !this.oauth2Bytes) {
+			this.oauth2At = new U32Column();
+			this.oauth2Bytes = new U32Column();
+			for (let k = 0; k < this.ids.length; k++) {
+				this.oauth2At.push(0);
+				this.oauth2Bytes.push(0);
+			}
+		}
 		const bytes = this.oauth2Bytes.get(at);
 		if (bytes === 0) {
 			if (!this.hasAnyToken(at)) this.tokenCount++;
@@ -398,7 +406,7 @@ export class UserSet implements Iterable<MergedUser> {
 			this.secretBytes.set(at, secretBytes);
 			this.tokenFiles.set(at, fileIndex);
 			this.tokenLines.set(at, line);
-			if (this.oauth2Bytes.get(at) === 0) this.tokenCount++;
+			if ((this.oauth2Bytes?.get(at) ?? 0) === 0) this.tokenCount++;
 			this.oauth1Count++;
 			return;
 		}

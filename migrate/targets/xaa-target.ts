@@ -132,10 +132,11 @@ export class XaaTarget implements MigrationTarget {
 				`the plan needs ${n(planned)} XAA subscriptions but --cap is ${n(cap)}: nothing was created. ` +
 				'Give --partial to migrate the users that fit (in input order), fewer --event-types, or a higher --cap ' +
 				'(self-serve 1,500, enterprise 75,000)';
-		} else if (total > 0 && withoutToken === total && publicTypes === 0) {
+		} else if (total > 0 && withoutToken === total && privateTypes > 0) {
 			refusal =
-				`none of the ${plural(total, 'user')} has a token and every chosen event type is private: nothing can be created. ` +
-				'Give the token store with --tokens CSV (access_token,access_token_secret or oauth2_access_token per user)';
+				`none of the ${plural(total, 'user')} has a token, so none of the ${plural(privateTypes, 'private event type')} could be ` +
+				'created: give the token store with --tokens CSV (access_token,access_token_secret and/or oauth2_access_token ' +
+				'per user), or only public --event-types. Nothing was sent';
 		}
 		return {
 			text: lines.join('\n') + '\n',

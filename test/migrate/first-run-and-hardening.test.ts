@@ -56,6 +56,8 @@ describe('x-aaa-migrate: the first ten minutes', () => {
 	it('users but no tokens: stops before registering anything and names --tokens', async () => {
 		const r = await refused(['--from', world.info, ...target(), '--report', join(world.dir, 'x.json')]);
 		expect(r.stderr).toMatch(/none of the 6 users has an access token.*--tokens/);
+		const x = await refused(['--to', 'xaa', '--from', world.info, ...target(), '--report', join(world.dir, 'x.json')]);
+		expect(x.stderr).toMatch(/none of the 6 users has a token, so none of the \d+ private event types could be created: .*--tokens/);
 	});
 
 	it('--webhook-url is checked locally when the target is X: not https, or a port, exit 2 with the reason', async () => {

@@ -54,8 +54,8 @@ export async function runAaaSimulation(options: MigrateOptions, io: MigrateIO): 
 		const st = sim.stats;
 		if (!options.dryRun) {
 			io.stdout.write(
-				`Simulator: ${st.requests} API requests answered, ${st.rateLimited} x 429; webhook ${sim.webhooks()[0]?.id ?? '-'} ` +
-					`now has ${sim.webhooks()[0]?.subscriptions.length ?? 0} subscriptions\n`,
+				`Simulator: ${st.requests.toLocaleString('en-US')} API requests answered, ${st.rateLimited.toLocaleString('en-US')} × 429; ` +
+					`webhook ${sim.webhooks()[0]?.id ?? '-'} now has ${(sim.webhooks()[0]?.subscriptions.length ?? 0).toLocaleString('en-US')} subscriptions\n`,
 			);
 			// The demo checks itself: every planted problem user is reported as such and every other
 			// user is subscribed and verified. Then the outcome is what a demo should show: exit 0.

@@ -200,7 +200,9 @@ export function formatSummary(target: MigrationTarget, s: ReportSummary & Record
 			(named ? `, ${plural(f.requests, 'subscription')}` : '') +
 			` in ${(f.runMs / 1000).toFixed(1)} s (${rate.toFixed(1)}/s), ` +
 			`${plural(f.waits, 'rate-limit wait')} (${(f.waitedMs / 1000).toFixed(1)} s), ${n(f.rateLimited)} × 429`,
-		`Report: ${f.reportPath}, ${f.csvPath}${f.typesCsvPath ? ` and ${f.typesCsvPath} (per event type)` : ''}`,
+		f.typesCsvPath
+			? `Report: ${f.reportPath}, ${f.csvPath} and ${f.typesCsvPath} (per event type)`
+			: `Report: ${f.reportPath} and ${f.csvPath}`,
 		`Journal: ${f.statePath}`,
 		f.stopped
 			? 'Stopped: users not yet sent are reported not_started; the same command continues. Exit 1.'

@@ -156,7 +156,7 @@ export function lockJournal(statePath: string): () => void {
 			if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && pidAlive(holder)) {
 				throw new ConfigError(
 					`--state ${statePath} is in use by another x-aaa-migrate run (pid ${holder}, lock ${lock}): ` +
-						'wait for it to finish, or give a different --state FILE',
+						`wait for it to finish, or give a different --state FILE (if no run uses it, remove ${lock})`,
 				);
 			}
 			// stale (the holder is gone) or unreadable: take it over

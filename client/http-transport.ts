@@ -281,6 +281,14 @@ export class HttpTransport {
 
 /** X's error bodies: v1.1 `{"errors":[{code,message}]}`, v2 `{"errors":[{message:"Reason: …"}],title,detail}` or a problem. */
 export function readXError(body: unknown): { code?: number; message: string; reason?: string } {
+	if (typeof body === 'string' && /^\s*\{/.test(body)) {
+		// a problem body (application/problem+json) a transport left unparsed
+		try {
+			return readXError(parseJsonLossless(body));
+		} catch {
+			/* not JSON after all */
+		}
+	}
 	if (typeof body === 'string') return { message: body.slice(0, 300) };
 	if (!body || typeof body !== 'object') return { message: '' };
 	const b = body as Record<string, unknown>;

@@ -329,7 +329,10 @@ export class XaaClient {
 		return { ...sub, alreadyExisted: false };
 	}
 
-	/** The subscription X holds for this (event type, filter), preferring one on the same webhook. */
+	/**
+	 * The subscription X holds for this (event type, filter) on the same webhook (or, both
+	 * without one, the stream). One on another webhook does not count: its events go elsewhere.
+	 */
 	private async findExisting(
 		eventType: XaaEventType,
 		rawFilter: Record<string, string>,
@@ -340,8 +343,9 @@ export class XaaClient {
 			keyword: rawFilter.keyword,
 			direction: rawFilter.direction as XaaDirection | undefined,
 		};
-		const matches = (await this.listAll()).filter((s) => s.eventType === eventType && sameFilter(s.filter, filter));
-		return matches.find((s) => s.webhookId === webhookId) ?? matches[matches.length - 1];
+		return (await this.listAll()).find(
+			(s) => s.eventType === eventType && sameFilter(s.filter, filter) && (s.webhookId ?? undefined) === webhookId,
+		);
 	}
 
 	/** One page. `maxResults` 1..1000 (X's default when omitted). */

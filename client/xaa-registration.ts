@@ -1,8 +1,18 @@
 /**
- * XAA subscriptions owned by one consumer (a trigger node, a migration), found by their tag:
- * create what is missing, and on removal delete exactly the ones carrying the tag.
+ * XAA subscriptions owned by one consumer (a trigger node), found by their tag: activate all or
+ * nothing, and on removal delete exactly the ones carrying the tag.
+ *
+ * Activation: every spec's auth is decided first (`xaaCreateAuth`: the filter user's own context
+ * when a token is at hand, app Bearer only for public types), so a private type without a user
+ * token, or an OAuth 2.0 token without the type's scope, stops the activation before anything is
+ * sent. Then the missing subscriptions are created, tagged; if one create fails, the ones this
+ * attempt created are deleted and the error names the type and X's reason. The caller records
+ * the tag before calling, so deactivation finds whatever an interrupted attempt left.
  */
+import { XApiError } from './errors';
 import type { XClient } from './x-client';
+import { xaaCreateAuth, type XaaOAuth2UserToken } from './xaa-client';
+import { canonicalXaaEventType } from './xaa-event-types';
 import type { XaaFilter } from './xaa-normalise';
 import type { UserToken } from './types';
 
@@ -17,19 +27,58 @@ export interface XaaEnsureResult {
 	ids: string[];
 }
 
-const specKey = (s: { eventType: string; filter: XaaFilter }) =>
-	[s.eventType, s.filter.userId ?? '', s.filter.keyword ?? '', s.filter.direction ?? ''].join('|');
+/** The filter user's tokens, whichever the caller has. */
+export interface XaaUserAuth {
+	/** OAuth 1.0a user token. */
+	user?: UserToken;
+	/** OAuth 2.0 user access token with the scopes it was granted. */
+	oauth2?: XaaOAuth2UserToken;
+}
 
-/** Creates the specs' subscriptions, tagged, for a webhook; existing ones (same type and filter) are kept. */
+/** An activation that failed at one type; nothing this attempt created is left at X (unless `leftBehind`). */
+export class XaaActivationError extends Error {
+	constructor(
+		message: string,
+		readonly eventType: string,
+		/** Subscriptions this attempt created and removed again. */
+		readonly rolledBack: number,
+		/** Ids that could not be removed (deactivation removes them by tag). */
+		readonly leftBehind: string[],
+		readonly cause?: unknown,
+	) {
+		super(message);
+		this.name = 'XaaActivationError';
+	}
+}
+
+const specKey = (s: { eventType: string; filter: XaaFilter }) =>
+	[canonicalXaaEventType(s.eventType) ?? s.eventType, s.filter.userId ?? '', (s.filter.keyword ?? '').toLowerCase(), s.filter.direction ?? ''].join('|');
+
+function reasonOf(err: unknown): string {
+	if (err instanceof XApiError) return `X answered ${err.status}${err.reason ? ` ${err.reason}` : ''}: ${err.xMessage}`;
+	return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Creates the specs' missing subscriptions, tagged, for a webhook; existing ones (same type and
+ * filter) are kept. All or nothing: see the module comment.
+ */
 export async function ensureXaaSubscriptions(
 	client: XClient,
 	specs: readonly XaaSubscriptionSpec[],
-	opts: { tag: string; webhookId?: string; user?: UserToken },
+	opts: { tag: string; webhookId?: string } & XaaUserAuth,
 ): Promise<XaaEnsureResult> {
+	const auth = { user: opts.user, oauth2: opts.oauth2 };
+	// Decide every type's auth before sending anything (throws XaaAuthError naming the type).
+	for (const spec of specs) {
+		const type = canonicalXaaEventType(spec.eventType);
+		if (type) xaaCreateAuth(type, auth);
+	}
 	const existing = new Map(
 		(await client.xaa.listAll()).filter((s) => !opts.webhookId || s.webhookId === opts.webhookId).map((s) => [specKey(s), s.id]),
 	);
 	const result: XaaEnsureResult = { created: 0, existing: 0, ids: [] };
+	const createdNow: string[] = [];
 	for (const spec of specs) {
 		const have = existing.get(specKey(spec));
 		if (have) {
@@ -37,12 +86,43 @@ export async function ensureXaaSubscriptions(
 			result.ids.push(have);
 			continue;
 		}
-		const sub = await client.xaa.create({ ...spec, tag: opts.tag, webhookId: opts.webhookId, user: opts.user });
-		if (sub.alreadyExisted) result.existing++;
-		else result.created++;
-		result.ids.push(sub.id);
+		try {
+			const sub = await client.xaa.create({ ...spec, tag: opts.tag, webhookId: opts.webhookId, ...auth });
+			if (sub.alreadyExisted) result.existing++;
+			else {
+				result.created++;
+				createdNow.push(sub.id);
+			}
+			result.ids.push(sub.id);
+		} catch (err) {
+			const leftBehind = await rollBack(client, createdNow);
+			const undone = createdNow.length - leftBehind.length;
+			throw new XaaActivationError(
+				`XAA subscription for ${spec.eventType} failed: ${reasonOf(err)}. ` +
+					(createdNow.length === 0
+						? 'Nothing had been created yet.'
+						: `The ${undone} subscription(s) this activation had created were deleted again` +
+							(leftBehind.length ? `; ${leftBehind.length} could not be and carry the tag "${opts.tag}"` : '') +
+							'.'),
+				spec.eventType,
+				undone,
+				leftBehind,
+				err,
+			);
+		}
 	}
 	return result;
+}
+
+/** Deletes the ids; returns the ones still at X. Never throws. */
+async function rollBack(client: XClient, ids: string[]): Promise<string[]> {
+	if (ids.length === 0) return [];
+	try {
+		const results = await client.xaa.deleteMany(ids);
+		return results.filter((r) => !r.deleted && r.reason !== 'SubscriptionNotFound').map((r) => r.id);
+	} catch {
+		return [...ids];
+	}
 }
 
 /**

@@ -163,6 +163,11 @@ export function credentialsText(sim: Simulator): string {
 			: []),
 		`  App owner user id    ${a.ownerUserId}`,
 		'',
+		'n8n credential "X Activity OAuth2 API" (OAuth 2.0 user context; consent is automatic here):',
+		`  Base URL             ${sim.baseUrl}`,
+		`  Client ID            ${a.oauth2ClientId}`,
+		`  Client secret        ${a.oauth2ClientSecret}`,
+		'',
 		`Users and their tokens: GET ${sim.baseUrl}/_sim/users   State: GET ${sim.baseUrl}/_sim/state`,
 		'Press Ctrl-C to stop.',
 	].join('\n');

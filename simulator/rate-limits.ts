@@ -5,7 +5,8 @@
  * because clients compare x-rate-limit-reset with their own.
  */
 
-/** Requests per window, from REFERENCE.md; v2 account_activity limits are unpublished (ours mirror enterprise). */
+/** Requests per window, from REFERENCE.md. */
+// ours: v2 account_activity limits are unpublished; they mirror enterprise's.
 export const RATE_LIMIT_DEFAULTS = {
 	'enterprise.webhooks.create': 15,
 	'enterprise.webhooks.list': 15,

@@ -4,7 +4,7 @@
  * v1.1: `{"errors":[{"code":N,"message":"…"}]}`. v2: 400 `{"errors":[{"message":"<Reason>: <details>"}],
  * "title","detail","type"}` for invalid requests, RFC 7807-style problems otherwise.
  *
- * Choices where REFERENCE.md is silent (each marked "ours" below) are our best reading of X.
+ * Choices where REFERENCE.md is silent (each marked below) are our best reading of X.
  */
 import type { SimFailure } from './failures';
 
@@ -99,13 +99,17 @@ export function v1Failure(f: SimFailure): Reply {
 	return v1Error(500, 131, 'Internal error');
 }
 
+/**
+ * v2's 400: the OpenAPI's InvalidRequestProblem (type, title, detail) carrying the prose's
+ * `errors[0].message` "<Reason>: <details>" (REFERENCE.md), served as application/problem+json.
+ */
 export const v2Invalid = (reason: string, details: string): Reply => ({
 	status: 400,
 	body: {
 		errors: [{ message: `${reason}: ${details}` }],
 		title: 'Invalid Request',
 		detail: 'One or more parameters to your request was invalid.',
-		type: 'https://api.twitter.com/2/problems/invalid-request',
+		type: 'https://api.x.com/2/problems/invalid-request',
 	},
 });
 
@@ -117,13 +121,17 @@ export const v2Problem = (status: number, title: string, detail: string, type: s
 export const V2 = {
 	unauthorized: () => v2Problem(401, 'Unauthorized', 'Unauthorized', 'about:blank'),
 	rateLimited: () => v2Problem(429, 'Too Many Requests', 'Too Many Requests', 'about:blank'),
-	notFound: () =>
-		v2Problem(
-			404,
-			'Not Found Error',
-			'The requested resource could not be found.',
-			'https://api.twitter.com/2/problems/resource-not-found',
-		),
+	/** The OpenAPI's ResourceNotFoundProblem. ours: resource_type "route" for an unknown path. */
+	notFound: (): Reply => ({
+		status: 404,
+		body: {
+			title: 'Not Found Error',
+			detail: 'The requested resource could not be found.',
+			type: 'https://api.x.com/2/problems/resource-not-found',
+			resource_type: 'route',
+			status: 404,
+		},
+	}),
 	/** X's answer to an auth type an endpoint does not accept. */
 	unsupportedAuth: (given: string, supported: string) =>
 		v2Problem(

@@ -47,7 +47,10 @@ export function writeReply(
 		return;
 	}
 	const text = toRawJson(reply.body); // bigint ids as bare 64-bit numbers, as X writes them
-	headers['content-type'] = 'application/json; charset=utf-8';
+	const b = reply.body as { type?: unknown; title?: unknown } | null;
+	// RFC 7807 problems (v2 errors) are application/problem+json, as the OpenAPI declares them.
+	const problem = typeof b === 'object' && b !== null && typeof b.type === 'string' && typeof b.title === 'string';
+	headers['content-type'] = problem ? 'application/problem+json' : 'application/json; charset=utf-8';
 	headers['content-length'] = String(Buffer.byteLength(text));
 	res.writeHead(reply.status, headers);
 	res.end(text);
@@ -67,6 +70,14 @@ interface AuthOk {
 	oauth2Scopes?: string[];
 }
 
+/** OAuth2UserToken scopes per operation, from the OpenAPI's security requirements (and X's users/me page). */
+const OAUTH2_OPERATION_SCOPES: Partial<Record<Route['group'], string[]>> = {
+	'v2.subscriptions.create': ['dm.read', 'users.read', 'dm.write', 'tweet.read'],
+	'v2.subscriptions.check': ['users.read', 'dm.write', 'tweet.read', 'dm.read'],
+	'xaa.subscriptions.list': ['like.read', 'tweet.read'],
+	'v2.users.me': ['tweet.read', 'users.read'],
+};
+
 /** The OpenAPI scheme names a v2 route accepts, for X's "Supported authentication types". */
 const SUPPORTED: Record<Route['auth'], string> = {
 	app: 'OAuth 1.0a User Context',
@@ -76,9 +87,11 @@ const SUPPORTED: Record<Route['auth'], string> = {
 	'bearer-or-user': 'OAuth 1.0a User Context, OAuth 2.0 User Context, OAuth 2.0 Application-Only',
 	'bearer-or-oauth1': 'OAuth 1.0a User Context, OAuth 2.0 Application-Only',
 };
+// ours: the OpenAPI's UserToken on v2 webhooks is accepted from any user who authorised the app.
 
 /**
- * Checks the credentials a route demands. Wrong-kind choices (ours, REFERENCE.md is silent):
+ * Checks the credentials a route demands.
+ * ours: the wrong-kind answers (REFERENCE.md is silent):
  * v1.1 Bearer on an OAuth1 route → 403 code 220 (X's "credentials do not allow access");
  * v1.1 OAuth1 on a Bearer route → 403 code 200 "Forbidden."; a non-owner token on an app-owner
  * route → 403 code 200; no Authorization at all → 400 code 215 "Bad Authentication data.".
@@ -108,6 +121,11 @@ function authenticate(
 		}
 		const u = ctx.state.user(o2.userId);
 		if (o2.expired || !u || u.revoked) return no(V2.unauthorized());
+		const missing = (OAUTH2_OPERATION_SCOPES[route.group] ?? []).filter((s) => !o2.scopes.includes(s));
+		if (missing.length) {
+			// ours: the OpenAPI lists the scopes; the 403 body for a token without them is ours.
+			return no(V2.forbidden(`This endpoint needs the OAuth 2.0 scope(s) ${missing.join(' ')}, which the token was not granted`));
+		}
 		return { ok: true, kind: 'oauth2-user', identity: `user:${u.id}`, user: u, oauth2Scopes: o2.scopes };
 	}
 

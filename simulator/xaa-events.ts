@@ -8,7 +8,7 @@
  * map, spaces / broadcast `user`, post.delete includes); DM events keep AAA's
  * `direct_message_events` with a `users` map. Types without a published sample (dm.read,
  * dm.indicate_typing, mute.*, block.*, chat.conversation.* / chat.update.*, profile.update.handle
- * / verified_badge / affiliate_badge) are ours, shaped like their nearest published sibling.
+ * / verified_badge / affiliate_badge): ours: shaped like their nearest published sibling.
  *
  * Roles: `user` is the subscription's user, `other` the other party. For like.create and follow.*
  * the direction says who acts: outbound = the user acts on other, inbound = other acts on the user.

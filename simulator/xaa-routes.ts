@@ -6,7 +6,7 @@
  * Each method is its own rate-limit group, counted per app (500 per 15 minutes).
  *
  * Error bodies are v2's: 400 `{"errors":[{"message":"<Reason>: <details>"}],"title","detail","type"}`
- * and RFC 7807 problems for auth. X publishes no XAA-specific failures; ours, each marked below:
+ * and RFC 7807 problems for auth. X publishes no XAA-specific failures; each choice is marked below:
  * - EventTypeInvalid / FilterInvalid / TagInvalid (field validation, 400);
  * - WebhookIdInvalid, DuplicateSubscriptionFailed, SubscriptionLimitExceeded, SubscriptionNotFound,
  *   QueryParamInvalid: the published v2 AAA reasons, reused;
@@ -64,6 +64,7 @@ export function xaaSubscriptionJson(s: XaaSubscriptionRecord): Obj {
 
 // --- pagination tokens: base32hex (RFC 4648 §7, no padding) of "after:<id>" ------------------
 
+// ours: the token format (X's tokens are opaque): base32hex of "after:<id>".
 const B32 = '0123456789ABCDEFGHIJKLMNOPQRSTUV';
 
 export function encodePaginationToken(afterId: string): string {
@@ -151,6 +152,7 @@ function subscriptionReply(
 	}
 }
 
+// ours: field validation reasons EventTypeInvalid / FilterInvalid / TagInvalid / InvalidRequest (400).
 function create(rc: RequestCtx): Reply {
 	const body = jsonBody(rc);
 	if (!body) return v2Invalid('InvalidRequest', 'the request body must be a JSON object');
@@ -193,7 +195,7 @@ function create(rc: RequestCtx): Reply {
 		filter.keyword = f.keyword;
 	}
 	if (f.direction !== undefined) {
-		// direction is documented for like.create only; the FilterInvalid reason is ours.
+		// direction is documented for like.create only (the reason name: see create).
 		if (!info.directional)
 			return v2Invalid('FilterInvalid', `${eventType} does not take filter.direction`);
 		if (typeof f.direction !== 'string' || !XAA_DIRECTIONS.includes(f.direction as XaaDirection)) {
@@ -226,7 +228,7 @@ function create(rc: RequestCtx): Reply {
 			);
 		}
 		// "A private subscription needs the user's own user-context authorisation"; mute/block:
-		// "filter must be the authenticated user". The 403 body is ours.
+		// "filter must be the authenticated user". ours: the 403 client-forbidden body.
 		if (filter.user_id !== undefined && filter.user_id !== rc.user.id) {
 			return V2.forbidden(
 				info.actorOnly
@@ -247,7 +249,7 @@ function create(rc: RequestCtx): Reply {
 		);
 	}
 	if (store.size >= store.options.subscriptionLimit) {
-		// The caps are X's (self-serve 1,500, enterprise 75,000, partner 150,000); the reason is ours.
+		// The caps are X's (self-serve 1,500, enterprise 75,000, partner 150,000). ours: the reason name.
 		return v2Invalid(
 			'SubscriptionLimitExceeded',
 			`the app has reached its limit of ${store.options.subscriptionLimit} subscriptions`,

@@ -51,6 +51,7 @@ export function resolveXaaOptions(o: XaaSimulatorOptions = {}): ResolvedXaaOptio
 	return {
 		subscriptionLimit: n(o.subscriptionLimit, 'subscriptionLimit', XAA_TIER_CAPS[o.tier ?? 'self-serve'], 0),
 		responseShape: o.responseShape ?? 'openapi',
+		// ours: X does not publish the page size without max_results.
 		defaultPageSize: n(o.defaultPageSize, 'defaultPageSize', 100, 1),
 	};
 }
@@ -118,7 +119,7 @@ export class XaaStore {
 		return this.subs.delete(id);
 	}
 
-	/** Same event type, filter and webhook (the tag does not count): X's duplicate (ours). */
+	/** Same event type, filter and webhook (the tag does not count). ours: what X counts as a duplicate. */
 	findDuplicate(
 		eventType: string,
 		filter: XaaFilterRecord,

@@ -18,9 +18,8 @@ import { handleDelivery, type TriggerSettings, settingsFromParameters } from './
 import { explainWebhookRejection } from './registration-diagnosis';
 import { currentSecret, refreshedSecret } from './secret-cache';
 import { ensureRegistration, registrationExists, removeRegistration, type RegistrationState } from '../../client/webhook-registration';
-import { ensureXaaSubscriptions, removeXaaSubscriptions, xaaSubscriptionsPresent } from '../../client/xaa-registration';
-import type { XClient } from '../../client/x-client';
-import { xaaSpecsForActivities } from './xaa-activities';
+import { removeXaaSubscriptions, xaaSubscriptionsPresent } from '../../client/xaa-registration';
+import { planXaaActivation, subscribeXaaAllOrNothing, XAA_USER_CONTEXT_TYPE, xaaFailureOf, xaaSubscriptionCount } from './xaa-activities';
 
 const groupOutputs = ACTIVITY_GROUPS.map((g) => ({ type: 'main', displayName: g.name }));
 const ALL_ACTIVITIES = ACTIVITIES.map((a) => a.value);
@@ -40,7 +39,10 @@ export class XAccountActivityTrigger implements INodeType {
 		defaults: { name: 'X Account Activity Trigger' },
 		inputs: [],
 		outputs: `={{$parameter["outputMode"] === "perGroup" ? ${JSON.stringify(groupOutputs)} : ["main"]}}`,
-		credentials: [{ name: 'xAccountActivityApi', required: true, testedBy: 'xAccountActivityApiTest' }],
+		credentials: [
+			{ name: 'xAccountActivityApi', required: true, testedBy: 'xAccountActivityApiTest' },
+			{ name: XAA_USER_CONTEXT_TYPE, required: true, displayOptions: { show: { source: ['xaa'], xaaAuth: ['oAuth2'] } } },
+		],
 		webhooks: [
 			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
 			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
@@ -71,6 +73,33 @@ export class XAccountActivityTrigger implements INodeType {
 				],
 				default: 'aaa',
 				description: 'How activation subscribes the account. Deliveries of both APIs are accepted on the same webhook either way, so a workflow keeps working when the account moves to XAA.',
+			},
+			{
+				displayName: 'XAA User Authentication',
+				name: 'xaaAuth',
+				type: 'options',
+				displayOptions: { show: { source: ['xaa'] } },
+				options: [
+					{
+						name: 'OAuth 1.0a (Access Token in the App Credential)',
+						value: 'oAuth1',
+						description: "Subscribes the account whose access token and secret are in the X Account Activity API credential",
+					},
+					{
+						name: 'OAuth 2.0 (X Activity OAuth2 API Credential)',
+						value: 'oAuth2',
+						description: 'Subscribes the account that connected the X Activity OAuth2 API credential; n8n refreshes its token',
+					},
+				],
+				default: 'oAuth1',
+				description: "Whose user context subscribes the private activity (mentions, DMs, likes, follows…): X accepts it only with the account's own token",
+			},
+			{
+				displayName: `With every activity selected, activation creates ${xaaSubscriptionCount([])} XAA subscriptions for the account (fewer when you select fewer), each counting against your tier's cap (self-serve 1,500). If one is refused, none is kept.`,
+				name: 'xaaNotice',
+				type: 'notice',
+				displayOptions: { show: { source: ['xaa'] } },
+				default: '',
 			},
 			{
 				displayName: 'Activities',
@@ -149,11 +178,12 @@ export class XAccountActivityTrigger implements INodeType {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				const state = this.getWorkflowStaticData('node') as RegistrationState;
 				const url = this.getNodeWebhookUrl('default') as string;
-				const client = clientFromCredentials(await this.getCredentials(CREDENTIAL_NAME));
+				const credentials = await this.getCredentials(CREDENTIAL_NAME);
+				const client = clientFromCredentials(credentials);
 				try {
 					if (!(await registrationExists(client, url, state))) return false;
 					if (this.getNodeParameter('source', 'aaa') !== 'xaa') return true;
-					const plan = await xaaPlan(this, client);
+					const plan = await planXaaActivation(this, client, credentials);
 					return state.xaaTag === plan.tag && (await xaaSubscriptionsPresent(client, plan.specs, state.webhookId));
 				} catch (err) {
 					throw toNodeError(this, err);
@@ -163,17 +193,20 @@ export class XAccountActivityTrigger implements INodeType {
 				const state = this.getWorkflowStaticData('node') as RegistrationState;
 				const url = this.getNodeWebhookUrl('default') as string;
 				const credentials = await this.getCredentials(CREDENTIAL_NAME);
-				const client = clientFromCredentials(credentials);
-				const options = this.getNodeParameter('options', {}) as IDataObject;
 				const xaa = this.getNodeParameter('source', 'aaa') === 'xaa';
+				// XAA creates wait for the rate-limit window's reset (500 per 15 min per app).
+				const client = clientFromCredentials(credentials, xaa ? { rateGate: true } : undefined);
+				const options = this.getNodeParameter('options', {}) as IDataObject;
+				// n8n retries a failed activation with the node's setup (CRC) route already gone, so a
+				// retry after an XAA failure fails the CRC; the failure kept here is the one to report.
+				const previous = xaaFailureOf(state);
 				try {
+					// Plan first: an XAA activation that cannot be authorised registers nothing.
+					const plan = xaa ? await planXaaActivation(this, client, credentials) : undefined;
 					await ensureRegistration(client, url, state, { subscribeOwnAccount: !xaa && options.subscribeOwnAccount !== false });
-					if (xaa) {
-						const plan = await xaaPlan(this, client);
-						await ensureXaaSubscriptions(client, plan.specs, { tag: plan.tag, webhookId: state.webhookId, user: plan.owner });
-						state.xaaTag = plan.tag;
-					}
+					if (plan) await subscribeXaaAllOrNothing(this, client, state, plan);
 				} catch (err) {
+					if (previous && err instanceof XApiError && err.reason === 'CrcValidationFailed') throw new NodeOperationError(this.getNode(), previous);
 					if (err instanceof XApiError && (err.code === 214 || err.reason === 'CrcValidationFailed' || err.reason === 'UrlValidationFailed')) {
 						const why = await explainWebhookRejection(url, String(credentials.consumerSecret ?? ''));
 						throw toNodeError(this, err, why);
@@ -187,7 +220,10 @@ export class XAccountActivityTrigger implements INodeType {
 				const options = this.getNodeParameter('options', {}) as IDataObject;
 				const client = clientFromCredentials(await this.getCredentials(CREDENTIAL_NAME));
 				try {
-					if (state.xaaTag && options.keepRegistration !== true) await removeXaaSubscriptions(client, state.xaaTag);
+					if (state.xaaTag && options.keepRegistration !== true) {
+						await removeXaaSubscriptions(client, state.xaaTag);
+						delete state.xaaTag;
+					}
 					await removeRegistration(client, state, options.keepRegistration === true);
 				} catch (err) {
 					throw toNodeError(this, err);
@@ -246,27 +282,8 @@ export class XAccountActivityTrigger implements INodeType {
 	}
 }
 
-/** XAA mode: the subscriptions the selected activities need for the credential's account, and this node's tag. */
-async function xaaPlan(ctx: IHookFunctions, client: XClient) {
-	if (client.flavour !== 'v2') {
-		throw new NodeOperationError(ctx.getNode(), 'The X Activity API uses v2: set the credential\'s API Version to v2');
-	}
-	const credentials = await ctx.getCredentials(CREDENTIAL_NAME);
-	const token = String(credentials.accessToken ?? '');
-	const secret = String(credentials.accessTokenSecret ?? '');
-	if (!token || !secret) {
-		throw new NodeOperationError(ctx.getNode(), "XAA subscriptions for private activity (mentions, DMs, likes…) need the account's access token and secret in the credential");
-	}
-	const owner = await client.verifyCredentials();
-	const activities = ctx.getNodeParameter('activities', []) as string[];
-	return {
-		specs: xaaSpecsForActivities(activities, owner.userId),
-		tag: `n8n:${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`,
-		owner: { token, secret },
-	};
-}
-
 function toNodeError(ctx: IHookFunctions, err: unknown, explanation?: string): Error {
+	if (err instanceof NodeOperationError || err instanceof NodeApiError) return err;
 	if (err instanceof XApiError) {
 		return new NodeApiError(ctx.getNode(), err.toJSON() as unknown as JsonObject, {
 			message: explanation ? `${err.operation} failed: ${explanation}` : err.message,

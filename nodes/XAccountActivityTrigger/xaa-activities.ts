@@ -4,7 +4,11 @@
  * subscribable XAA event (app_revoked arrives unasked; replay status has no XAA event; news
  * needs a keyword) map to nothing.
  */
-import type { XaaSubscriptionSpec } from '../../client/xaa-registration';
+import { NodeOperationError, type ICredentialDataDecryptedObject, type IHookFunctions } from 'n8n-workflow';
+import { normaliseBaseUrl } from '../../client/base-url';
+import type { XClient } from '../../client/x-client';
+import { removeRegistration, type RegistrationState } from '../../client/webhook-registration';
+import { ensureXaaSubscriptions, removeXaaSubscriptions, type XaaSubscriptionSpec, type XaaUserAuth } from '../../client/xaa-registration';
 import type { Activity } from './activities';
 
 const PROFILE_FIELDS = ['bio', 'profile_picture', 'banner_picture', 'screenname', 'handle', 'geo', 'url', 'verified_badge', 'affiliate_badge'];
@@ -58,4 +62,92 @@ export function xaaSpecsForActivities(activities: readonly string[], userId: str
 		}
 	}
 	return out;
+}
+
+/** How many XAA subscriptions one account needs for these activities (none selected: all). */
+export const xaaSubscriptionCount = (activities: readonly string[]): number => xaaSpecsForActivities(activities, '0').length;
+
+// --- activation (n8n side) ---------------------------------------------------------------------
+
+export const XAA_USER_CONTEXT_TYPE = 'xActivityOAuth2Api';
+
+/** The trigger parameter choosing whose token subscribes the account in XAA mode. */
+export type XaaUserAuthMode = 'oAuth1' | 'oAuth2';
+
+export interface XaaActivationPlan {
+	specs: XaaSubscriptionSpec[];
+	/** This node's tag on every subscription it creates. */
+	tag: string;
+	auth: XaaUserAuth;
+	userId: string;
+}
+
+/**
+ * XAA mode: the subscriptions the selected activities need for the account, this node's tag, and
+ * the account's own token. OAuth 1.0a: the app credential's access token (the owner's account).
+ * OAuth 2.0: the X Activity OAuth2 API credential; `GET /2/users/me` goes through n8n's OAuth2
+ * machinery first, which refreshes an expired access token, then the fresh token and its granted
+ * scopes are read back from the credential.
+ */
+export async function planXaaActivation(ctx: IHookFunctions, client: XClient, appCredentials: ICredentialDataDecryptedObject): Promise<XaaActivationPlan> {
+	if (client.flavour !== 'v2') {
+		throw new NodeOperationError(ctx.getNode(), "The X Activity API uses v2: set the X Account Activity API credential's API Version to v2");
+	}
+	const mode = ctx.getNodeParameter('xaaAuth', 'oAuth1') as XaaUserAuthMode;
+	const activities = ctx.getNodeParameter('activities', []) as string[];
+	const tag = `n8n:${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
+	let auth: XaaUserAuth;
+	let userId: string;
+	if (mode === 'oAuth2') {
+		const o2 = await ctx.getCredentials(XAA_USER_CONTEXT_TYPE);
+		const base = normaliseBaseUrl(typeof o2.baseUrl === 'string' ? o2.baseUrl : undefined);
+		const me = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, XAA_USER_CONTEXT_TYPE, {
+			method: 'GET',
+			url: `${base}/2/users/me`,
+			json: true,
+		})) as { data?: { id?: unknown } };
+		userId = String(me?.data?.id ?? '');
+		if (!/^\d{1,19}$/.test(userId)) throw new NodeOperationError(ctx.getNode(), 'X did not say which account the OAuth 2.0 credential belongs to (GET /2/users/me)');
+		const fresh = (await ctx.getCredentials(XAA_USER_CONTEXT_TYPE)).oauthTokenData as { access_token?: unknown; scope?: unknown } | undefined;
+		const accessToken = typeof fresh?.access_token === 'string' ? fresh.access_token : '';
+		if (!accessToken) throw new NodeOperationError(ctx.getNode(), 'The X Activity OAuth2 API credential is not connected: open it and click Connect my account');
+		auth = { oauth2: { accessToken, scopes: typeof fresh?.scope === 'string' ? fresh.scope : undefined } };
+	} else {
+		const token = String(appCredentials.accessToken ?? '');
+		const secret = String(appCredentials.accessTokenSecret ?? '');
+		userId = (await client.verifyCredentials()).userId;
+		auth = token && secret ? { user: { token, secret } } : {};
+	}
+	return { specs: xaaSpecsForActivities(activities, userId), tag, auth, userId };
+}
+
+/** The node's static data with the last XAA activation failure (kept in memory across n8n's retries). */
+type XaaFailureMemo = RegistrationState & { xaaFailure?: string };
+
+/**
+ * n8n retries a failed activation with the node's setup (CRC) route already gone, so the retry
+ * fails the CRC; the XAA failure of the attempt before is the one to report.
+ */
+export const xaaFailureOf = (state: RegistrationState): string | undefined => (state as XaaFailureMemo).xaaFailure;
+
+/**
+ * Creates the plan's subscriptions, tagged (the tag recorded first, so deactivation always finds
+ * them). All or nothing: when one is refused, the ones created are deleted again (the client does
+ * that) and so is the webhook this node registered, and the error names the type and X's answer.
+ */
+export async function subscribeXaaAllOrNothing(ctx: IHookFunctions, client: XClient, state: RegistrationState, plan: XaaActivationPlan): Promise<void> {
+	const memo = state as XaaFailureMemo;
+	state.xaaTag = plan.tag;
+	const failure = await ensureXaaSubscriptions(client, plan.specs, { tag: plan.tag, webhookId: state.webhookId, ...plan.auth }).then(
+		() => undefined,
+		(e: unknown) => (e instanceof Error ? e.message : String(e)),
+	);
+	if (failure === undefined) {
+		delete memo.xaaFailure;
+		return;
+	}
+	await removeXaaSubscriptions(client, plan.tag).catch(() => undefined);
+	await removeRegistration(client, state, false).catch(() => undefined);
+	memo.xaaFailure = failure;
+	throw new NodeOperationError(ctx.getNode(), failure);
 }

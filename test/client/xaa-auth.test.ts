@@ -192,11 +192,17 @@ describe('duplicates are recognised by content, not by wording', () => {
 		}
 	});
 
-	it('the same refusal without a matching subscription (other filter or type) is a failure', async () => {
-		const x = await fakeX(409, [sub('post.create', { user_id: '1' }), sub('post.delete', { user_id: '2244994945' })]);
+	it('the same refusal without a matching subscription (other filter, type or webhook) is a failure', async () => {
+		const x = await fakeX(409, [
+			sub('post.create', { user_id: '1' }),
+			sub('post.delete', { user_id: '2244994945' }),
+			{ ...sub('post.create', { user_id: '2244994945' }), webhook_id: '1800000000000000002' },
+		]);
 		try {
 			const client = new XClient(creds(x.url), fast);
-			const e = await client.xaa.create({ eventType: 'post.create', filter: { userId: '2244994945' } }).catch((err: unknown) => err);
+			const e = await client.xaa
+				.create({ eventType: 'post.create', filter: { userId: '2244994945' }, webhookId: '1800000000000000001' })
+				.catch((err: unknown) => err);
 			expect(e).toBeInstanceOf(XApiError);
 			expect((e as XApiError).status).toBe(409);
 		} finally {

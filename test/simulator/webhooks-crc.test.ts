@@ -83,7 +83,7 @@ describe('webhook registration and CRC', () => {
 		);
 		expect(res.json).toMatchObject({
 			title: 'Invalid Request',
-			type: 'https://api.twitter.com/2/problems/invalid-request',
+			type: 'https://api.x.com/2/problems/invalid-request',
 		});
 		const good = await receiver('ok');
 		const ok = await bearer(sim, 'POST', '/2/webhooks', { url: good.url });

@@ -184,7 +184,7 @@ describe('XAA subscription endpoints', () => {
 			expect(res.status).toBe(400);
 			expect(res.json).toMatchObject({
 				title: 'Invalid Request',
-				type: 'https://api.twitter.com/2/problems/invalid-request',
+				type: 'https://api.x.com/2/problems/invalid-request',
 			});
 			expect(message(res)).toMatch(want);
 		}

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 /**
- * `x-aaa-migrate` (npm run migrate): flags → runMigrate. Everything else lives in run.ts so
- * tests drive the command in-process with `main(argv, env, io)`.
+ * `x-aaa-migrate` (npm run migrate): flags → the pipeline (pipeline.ts), or for --simulate the
+ * simulator wrapper (simulate/, loaded only then). Tests drive the command in-process with
+ * `main(argv, env, io)`.
  */
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 
 import { ConfigError, parseArgs } from './options';
-import { runMigrate, type MigrateIO } from './run';
+import { runMigrate, type MigrateIO } from './pipeline';
 
 /** Old-space cap for big inputs: V8 then collects the readers' garbage early (see reexecArgs). */
 export const BIG_INPUT_HEAP_MB = 288;
@@ -63,6 +64,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
 			return err.exitCode;
 		}
 		throw err;
+	}
+	if (options.simulate && !options.help) {
+		const { runSimulation } = await import('./simulate/index');
+		return (await runSimulation(options, { ...io, env })).exitCode;
 	}
 	return runMigrate(options, { ...io, env });
 }

@@ -15,7 +15,21 @@
  * base URL and webhook the journal belongs to; resuming against anything else is refused.
  * No token, secret or bearer is ever written.
  */
-import { closeSync, fdatasyncSync, ftruncateSync, openSync, readSync, fstatSync, writeSync, existsSync } from 'node:fs';
+import {
+	chmodSync,
+	closeSync,
+	existsSync,
+	fdatasyncSync,
+	fstatSync,
+	ftruncateSync,
+	openSync,
+	readFileSync,
+	readSync,
+	rmSync,
+	unlinkSync,
+	writeSync,
+} from 'node:fs';
+import { resolve } from 'node:path';
 
 import { ConfigError } from './options';
 
@@ -58,11 +72,113 @@ function sameFingerprint(a: Fingerprint, b: Fingerprint): string | undefined {
 		return `webhook (${JSON.stringify(a.webhook)} vs ${JSON.stringify(b.webhook)})`;
 	}
 	if ((a.fromAaa ?? null) !== (b.fromAaa ?? null)) return `--from-aaa webhook (${a.fromAaa ?? 'none'} vs ${b.fromAaa ?? 'none'})`;
-	if (JSON.stringify(a.inputs) !== JSON.stringify(b.inputs)) {
-		const f = (x: Fingerprint) => x.inputs.map((i) => `${i.file} (${i.bytes} bytes)`).join(', ');
-		return `inputs (${f(a)} vs ${f(b)})`;
+	const before = Array.isArray(a.inputs) ? a.inputs : [];
+	const changed: string[] = [];
+	for (const now of b.inputs) {
+		const was = before.find((i) => i.file === now.file);
+		if (!was) changed.push(`${now.file} (${now.role}) is new`);
+		else if (was.bytes !== now.bytes) changed.push(`${now.file} changed (${was.bytes} bytes then, ${now.bytes} now)`);
+		else if (was.role !== now.role) changed.push(`${now.file} was the ${was.role}, now the ${now.role}`);
 	}
+	for (const was of before) if (!b.inputs.some((i) => i.file === was.file)) changed.push(`${was.file} is no longer given`);
+	if (changed.length > 0 || before.length !== b.inputs.length) return `inputs: ${changed.join('; ') || 'their order changed'}`;
 	return undefined;
+}
+
+/** How to start over, for every message that refuses a journal. */
+const START_OVER = 'give --restart to discard it and start over, or a new --state FILE';
+
+/** One record of a unit's outcome, as written: `y` holds named parts (XAA event types). */
+export interface UnitRecord {
+	part: string;
+	status: string;
+	error?: string;
+	transient: boolean;
+}
+
+/** The units a journal line records: (u, part) for every entry of `y`, or (u, '') for `s`. */
+export function unitsOf(r: JournalRecord): UnitRecord[] {
+	if (r.y && typeof r.y === 'object') {
+		return Object.entries(r.y).map(([part, status]) => ({
+			part,
+			status: String(status),
+			error: typeof r.ye?.[part] === 'string' ? r.ye[part] : undefined,
+			transient: r.t === 1,
+		}));
+	}
+	return [{ part: '', status: r.s, error: typeof r.e === 'string' ? r.e : undefined, transient: r.t === 1 }];
+}
+
+/** The lock beside a journal: one run per journal. */
+export function lockPathOf(statePath: string): string {
+	return `${statePath}.lock`;
+}
+
+function pidAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (err) {
+		return (err as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+/**
+ * Takes the journal's lock: a file created exclusively (O_EXCL) beside it, holding this
+ * process's pid. A lock whose pid no longer runs (a killed run) is stale and taken over; a
+ * live one is a ConfigError naming the holder. Returns the release function.
+ */
+/** Locks this process holds (a pid cannot tell two in-process runs apart). */
+const HELD = new Set<string>();
+
+export function lockJournal(statePath: string): () => void {
+	const lock = lockPathOf(statePath);
+	const key = resolve(lock);
+	if (HELD.has(key)) {
+		throw new ConfigError(
+			`--state ${statePath} is in use by another x-aaa-migrate run (pid ${process.pid}, lock ${lock}): ` +
+				'wait for it to finish, or give a different --state FILE',
+		);
+	}
+	for (let attempt = 0; attempt < 3; attempt++) {
+		let fd: number;
+		try {
+			fd = openSync(lock, 'wx', 0o600);
+		} catch (err) {
+			const code = (err as NodeJS.ErrnoException).code;
+			if (code !== 'EEXIST') throw new ConfigError(`--state ${statePath}: cannot create the lock ${lock}: ${(err as Error).message}`);
+			let holder = NaN;
+			try {
+				holder = Number(readFileSync(lock, 'utf8').trim().split(/\s/)[0]);
+			} catch {
+				continue; // removed in between: try again
+			}
+			if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && pidAlive(holder)) {
+				throw new ConfigError(
+					`--state ${statePath} is in use by another x-aaa-migrate run (pid ${holder}, lock ${lock}): ` +
+						`wait for it to finish, or give a different --state FILE (if no run uses it, remove ${lock})`,
+				);
+			}
+			// stale (the holder is gone) or unreadable: take it over
+			rmSync(lock, { force: true });
+			continue;
+		}
+		writeSync(fd, `${process.pid}\n`);
+		closeSync(fd);
+		HELD.add(key);
+		let released = false;
+		return () => {
+			if (released) return;
+			released = true;
+			HELD.delete(key);
+			try {
+				if (readFileSync(lock, 'utf8').trim() === String(process.pid)) unlinkSync(lock);
+			} catch {
+				// already gone
+			}
+		};
+	}
+	throw new ConfigError(`--state ${statePath}: could not take the lock ${lock}; remove it if no run is using the journal`);
 }
 
 export class Journal {
@@ -84,11 +200,17 @@ export class Journal {
 		path: string,
 		fingerprint: Fingerprint,
 		onRecord: (r: JournalRecord) => void,
+		opts: { restart?: boolean } = {},
 	): { journal: Journal; resumed: boolean; webhookId?: string; records: number } {
 		const existed = existsSync(path);
 		let fd: number;
 		try {
-			fd = openSync(path, 'a+');
+			fd = openSync(path, 'a+', 0o600);
+			if (fstatSync(fd).isFile()) chmodSync(path, 0o600);
+			else {
+				closeSync(fd);
+				throw new Error('not a file');
+			}
 		} catch (err) {
 			throw new ConfigError(`--state ${path}: cannot open: ${(err as Error).message}`);
 		}
@@ -96,29 +218,35 @@ export class Journal {
 		let webhookId: string | undefined;
 		let records = 0;
 		const size = fstatSync(fd).size;
-		if (existed && size > 0) {
+		if (existed && size > 0 && !opts.restart) {
+			let diff: string | undefined;
 			const good = readLines(fd, size, (line, lineNo) => {
 				let obj: Record<string, unknown>;
 				try {
-					obj = JSON.parse(line) as Record<string, unknown>;
+					const parsed: unknown = JSON.parse(line);
+					if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+					obj = parsed as Record<string, unknown>;
 				} catch {
 					closeSync(fd);
-					throw new ConfigError(`--state ${path}:${lineNo}: not a journal line; move the file away to start afresh`);
+					throw new ConfigError(`--state ${path}:${lineNo}: not a journal line; ${START_OVER}`);
 				}
 				if (lineNo === 1) {
-					if (obj.type !== 'x-aaa-migrate-state' || obj.version !== 1) {
+					if (obj.type !== 'x-aaa-migrate-state' || obj.version !== 1 || !obj.fingerprint || typeof obj.fingerprint !== 'object') {
 						closeSync(fd);
-						throw new ConfigError(`--state ${path}: not an x-aaa-migrate journal`);
+						throw new ConfigError(`--state ${path}:1: not an x-aaa-migrate journal; ${START_OVER}`);
 					}
-					const diff = sameFingerprint(obj.fingerprint as Fingerprint, fingerprint);
-					if (diff) {
+					diff = sameFingerprint(obj.fingerprint as Fingerprint, fingerprint);
+					resumed = true;
+					return;
+				}
+				if (diff !== undefined) {
+					// A journal of another migration that recorded outcomes: those must not be lost.
+					if (typeof obj.u === 'string') {
 						closeSync(fd);
 						throw new ConfigError(
-							`--state ${path} belongs to another migration: the ${diff} differ. ` +
-								'Run the same command as before, or give a new --state file',
+							`--state ${path} belongs to another migration: the ${diff}. Run the same command as before, or ${START_OVER}`,
 						);
 					}
-					resumed = true;
 					return;
 				}
 				if (obj.type === 'webhook' && typeof obj.id === 'string') {
@@ -132,7 +260,8 @@ export class Journal {
 			});
 			// Cut a torn last line (kill -9 mid-write) so the next append starts a fresh line.
 			if (good < size) ftruncateSync(fd, good);
-			if (good === 0) resumed = false;
+			// A journal that recorded nothing (the run sent nothing) does not hold a corrected rerun back.
+			if (good === 0 || diff !== undefined) resumed = false;
 		}
 		const journal = new Journal(path, fd);
 		if (!resumed) {

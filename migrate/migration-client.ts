@@ -1,6 +1,6 @@
 /**
- * The X client a migration runs with: one rate gate that probes where the window most likely
- * ends, no limit on waiting for a reset, longer timeouts and more retries than the nodes use.
+ * The X client a migration runs with: one rate gate (no request before a window's reset second
+ * has passed), no limit on waiting for a reset, longer timeouts and more retries than the nodes use.
  */
 import { RateGate } from '../client/rate-limits';
 import { XClient } from '../client/x-client';
@@ -12,7 +12,7 @@ export function migrationClient(
 	onWait: (untilMs: number) => void,
 	on429: () => void,
 ): XClient {
-	const gate = new RateGate({ probeEarly: true, onWait: (_endpoint, untilMs) => onWait(untilMs) });
+	const gate = new RateGate({ onWait: (_endpoint, untilMs) => onWait(untilMs) });
 	return new XClient(
 		{ ...creds, apiVersion: options.api, environment: options.env, baseUrl: options.baseUrl },
 		{

@@ -2,6 +2,8 @@
  * `x-aaa-migrate` command line: flags → MigrateOptions, the usage text, and ConfigError (exit 2,
  * raised before a single request is sent). Credentials come from the environment only.
  */
+import { parseArgs as parseArgsUtil, type ParseArgsConfig } from 'node:util';
+
 import type { ApiFlavour } from '../client/types';
 import { XAA_EVENT_CATALOGUE, XAA_SUBSCRIBABLE_EVENT_TYPES, canonicalXaaEventType, type XaaEventType } from '../client/xaa-event-types';
 
@@ -44,6 +46,8 @@ export interface MigrateOptions {
 	cap?: number;
 	/** --to xaa: migrate the users that fit under the cap (in input order) instead of refusing. */
 	partial?: boolean;
+	/** Start over: discard the journal at --state instead of resuming it. */
+	restart: boolean;
 	help: boolean;
 }
 
@@ -61,17 +65,18 @@ export const USAGE = `Usage: x-aaa-migrate --from FILE [--from FILE …] [--toke
        x-aaa-migrate --simulate [--to xaa] [options]
 
 Moves an X app's users off Site Streams / User Streams onto Account Activity API
-subscriptions (or, with --to xaa, X Activity API subscriptions): reads the user lists, plans, subscribes every user with their own token
-(at the rate X allows), journals each outcome, verifies against X's subscription list and
-writes a report.
+subscriptions (AAA: deprecated, no date announced), or with --to xaa onto X Activity API
+subscriptions: reads the user lists, plans, subscribes every user with their own token (at
+the rate X allows), journals each outcome, verifies against X's list and writes a report.
 
 Inputs
   --from FILE          Site Streams info.json or User Streams CSV; repeat to merge several
-  --tokens CSV         token store: user_id,access_token,access_token_secret
-                       (or token columns in the --from CSVs)
+  --tokens CSV         token store: user_id,access_token,access_token_secret and/or
+                       oauth2_access_token (or token columns in the --from CSVs)
 Target
   --webhook-id ID      subscribe users to this registered webhook
   --webhook-url URL    reuse the webhook registered for this URL, or register it
+                       (X calls only https URLs without a port)
   --api FLAVOUR        enterprise (default) | premium | v2
   --env NAME           premium environment name (case-sensitive; required with premium;
                        --simulate uses the simulator's "dev")
@@ -86,11 +91,12 @@ X Activity API (--to xaa)
   --tag TAG            tag on every created subscription (default x-aaa-migrate)
   --cap N              subscriptions the migration may use (default 1500, self-serve;
                        enterprise 75000); a plan over the cap is refused (exit 2)
-  --partial            over the cap: migrate the users that fit, in input order, and
-                       report the rest (status failed, "not attempted: over the subscription cap")
+  --partial            over the cap: migrate the users that fit, in input order, and report
+                       the rest (status failed, "not attempted: over the subscription cap")
 Run
   --concurrency N      requests in flight at once (1-256, default 16)
-  --state FILE         journal for resuming a killed run (default <report>.state.jsonl)
+  --state FILE         journal for resuming a stopped run (default <report>.state.jsonl)
+  --restart            discard the journal at --state and start over
   --report FILE        JSON report (default migrate-report.json) and a CSV twin (.csv)
   --dry-run            read the inputs, print the plan, send nothing
   --no-verify          skip listing X's subscriptions after the run
@@ -100,36 +106,78 @@ Run
 
 Credentials (environment only, never flags; never printed)
   X_CONSUMER_KEY, X_CONSUMER_SECRET        the app's keys (required)
-  X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET    app owner's token (needed to register/find a webhook by URL)
+  X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET    app owner's token (to register/find a webhook by URL)
   X_BEARER_TOKEN                           app-only bearer (optional; fetched when absent)
 
 Exit codes
   0  every user subscribed (or already was) and verified
-  1  some user needs attention (needs_reauth, missing_token, failed, not verified) or X failed
+  1  some user needs attention (needs_reauth, missing_token, failed, not_started, not
+     verified) or X failed
   2  bad input or configuration: nothing was sent
 `;
 
-const VALUE_FLAGS = new Set([
-	'--from',
-	'--tokens',
-	'--webhook-id',
-	'--webhook-url',
-	'--api',
-	'--env',
-	'--base-url',
-	'--concurrency',
-	'--state',
-	'--report',
-	'--to',
-	'--from-aaa',
-	'--simulate-users',
-	'--event-types',
-	'--tag',
-	'--cap',
-]);
-const BOOLEAN_FLAGS = new Set(['--dry-run', '--no-verify', '--simulate', '--partial', '--help', '-h']);
+/** Every flag: its kind. The names are what --help lists (without the dashes). */
+const FLAGS = {
+	from: { type: 'string', multiple: true },
+	tokens: { type: 'string' },
+	'webhook-id': { type: 'string' },
+	'webhook-url': { type: 'string' },
+	api: { type: 'string' },
+	env: { type: 'string' },
+	'base-url': { type: 'string' },
+	concurrency: { type: 'string' },
+	state: { type: 'string' },
+	report: { type: 'string' },
+	to: { type: 'string' },
+	'from-aaa': { type: 'string' },
+	'simulate-users': { type: 'string' },
+	'event-types': { type: 'string' },
+	tag: { type: 'string' },
+	cap: { type: 'string' },
+	'dry-run': { type: 'boolean' },
+	'no-verify': { type: 'boolean' },
+	simulate: { type: 'boolean' },
+	partial: { type: 'boolean' },
+	restart: { type: 'boolean' },
+	help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
 
-/** Parses the flags. Throws ConfigError on anything unknown or malformed. */
+type FlagName = keyof typeof FLAGS;
+
+/** Edit distance, for "did you mean". */
+function distance(a: string, b: string): number {
+	const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+	for (let i = 1; i <= a.length; i++) {
+		let prev = row[0];
+		row[0] = i;
+		for (let j = 1; j <= b.length; j++) {
+			const cur = row[j];
+			row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+			prev = cur;
+		}
+	}
+	return row[b.length];
+}
+
+/** The closest known flag to a mistyped one, when it is close enough to be a typo. */
+export function suggestFlag(flag: string): string | undefined {
+	const name = flag.replace(/^-+/, '');
+	let best: string | undefined;
+	let bestD = Infinity;
+	for (const known of Object.keys(FLAGS)) {
+		const d = known.startsWith(name) && name.length >= 3 ? 1 : distance(name, known);
+		if (d < bestD) {
+			bestD = d;
+			best = known;
+		}
+	}
+	return best !== undefined && bestD <= Math.max(1, Math.floor(name.length / 3)) ? `--${best}` : undefined;
+}
+
+/**
+ * Parses the flags with node:util.parseArgs (its tokens, so that every mistake gets the
+ * command's own message). Throws ConfigError on anything unknown or malformed.
+ */
 export function parseArgs(argv: readonly string[]): MigrateOptions {
 	const o: MigrateOptions = {
 		from: [],
@@ -141,110 +189,95 @@ export function parseArgs(argv: readonly string[]): MigrateOptions {
 		simulate: false,
 		simulateUsers: 300,
 		to: 'aaa',
+		restart: false,
 		help: false,
 	};
+	const { tokens } = parseArgsUtil({ args: [...argv], options: FLAGS, strict: false, allowPositionals: true, tokens: true });
 	const seen = new Set<string>();
 	let reportGiven = false;
-	for (let i = 0; i < argv.length; i++) {
-		let flag = argv[i];
-		let value: string | undefined;
-		const eq = flag.indexOf('=');
-		if (flag.startsWith('--') && eq > 0) {
-			value = flag.slice(eq + 1);
-			flag = flag.slice(0, eq);
+	for (const t of tokens) {
+		if (t.kind === 'positional') throw new ConfigError(`unexpected argument "${t.value}" (see --help)`);
+		if (t.kind === 'option-terminator') throw new ConfigError('unexpected argument "--" (see --help)');
+		if (!Object.prototype.hasOwnProperty.call(FLAGS, t.name)) {
+			const hint = suggestFlag(t.rawName);
+			throw new ConfigError(`unknown flag ${t.rawName}${hint ? ` (did you mean ${hint}?)` : ' (see --help)'}`);
 		}
-		if (BOOLEAN_FLAGS.has(flag)) {
-			if (value !== undefined) throw new ConfigError(`${flag} takes no value`);
-			if (flag === '--dry-run') o.dryRun = true;
-			else if (flag === '--no-verify') o.verify = false;
-			else if (flag === '--simulate') o.simulate = true;
-			else if (flag === '--partial') {
+		const name = t.name as FlagName;
+		const flag = `--${name}`;
+		if (FLAGS[name].type === 'boolean') {
+			if (t.value !== undefined) throw new ConfigError(`${flag} takes no value`);
+			if (name === 'dry-run') o.dryRun = true;
+			else if (name === 'no-verify') o.verify = false;
+			else if (name === 'simulate') o.simulate = true;
+			else if (name === 'restart') o.restart = true;
+			else if (name === 'partial') {
 				seen.add(flag);
 				o.partial = true;
 			} else o.help = true;
 			continue;
 		}
-		if (!VALUE_FLAGS.has(flag)) {
-			throw new ConfigError(
-				flag.startsWith('-') ? `unknown flag ${flag} (see --help)` : `unexpected argument "${flag}" (see --help)`,
-			);
+		const value = t.value;
+		if (value === undefined || (!t.inlineValue && value.startsWith('--') && value.length > 2)) {
+			throw new ConfigError(`${flag} needs a value`);
 		}
-		if (value === undefined) {
-			value = argv[++i];
-			if (value === undefined || (value.startsWith('--') && value.length > 2)) {
-				throw new ConfigError(`${flag} needs a value`);
-			}
-		}
-		if (flag !== '--from' && seen.has(flag)) throw new ConfigError(`${flag} given twice`);
+		if (name !== 'from' && seen.has(flag)) throw new ConfigError(`${flag} given twice`);
 		seen.add(flag);
-		switch (flag) {
-			case '--from':
+		switch (name) {
+			case 'from':
 				o.from.push(value);
 				break;
-			case '--tokens':
+			case 'tokens':
 				o.tokens = value;
 				break;
-			case '--webhook-id':
+			case 'webhook-id':
 				if (!/^\d{1,20}$/.test(value)) throw new ConfigError(`--webhook-id must be a numeric webhook id (got "${value}")`);
 				o.webhookId = value;
 				break;
-			case '--webhook-url':
-				try {
-					const u = new URL(value);
-					if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('not http(s)');
-				} catch {
-					throw new ConfigError(`--webhook-url must be an http(s) URL (got "${value}")`);
-				}
-				o.webhookUrl = value;
+			case 'webhook-url':
+				o.webhookUrl = httpUrl(flag, value);
 				break;
-			case '--api':
+			case 'api':
 				if (value !== 'enterprise' && value !== 'premium' && value !== 'v2') {
 					throw new ConfigError(`--api must be enterprise, premium or v2 (got "${value}")`);
 				}
 				o.api = value;
 				break;
-			case '--env':
+			case 'env':
 				if (!value.trim()) throw new ConfigError('--env needs the premium environment name');
 				o.env = value;
 				break;
-			case '--base-url':
-				try {
-					const u = new URL(value);
-					if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('not http(s)');
-				} catch {
-					throw new ConfigError(`--base-url must be an http(s) URL (got "${value}")`);
-				}
-				o.baseUrl = value;
+			case 'base-url':
+				o.baseUrl = httpUrl(flag, value);
 				break;
-			case '--concurrency':
+			case 'concurrency':
 				o.concurrency = positiveInt(flag, value, 256);
 				break;
-			case '--simulate-users':
+			case 'simulate-users':
 				o.simulateUsers = positiveInt(flag, value, 100_000);
 				break;
-			case '--state':
+			case 'state':
 				o.state = value;
 				break;
-			case '--report':
+			case 'report':
 				o.report = value;
 				reportGiven = true;
 				break;
-			case '--to':
+			case 'to':
 				if (value !== 'aaa' && value !== 'xaa') throw new ConfigError(`--to must be aaa or xaa (got "${value}")`);
 				o.to = value;
 				break;
-			case '--from-aaa':
+			case 'from-aaa':
 				if (!/^\d{1,20}$/.test(value)) throw new ConfigError(`--from-aaa must be a numeric v2 webhook id (got "${value}")`);
 				o.fromAaa = value;
 				break;
-			case '--event-types':
+			case 'event-types':
 				o.eventTypes = parseEventTypes(value);
 				break;
-			case '--tag':
+			case 'tag':
 				if (value.length < 1 || value.length > 200) throw new ConfigError('--tag must be 1 to 200 characters');
 				o.tag = value;
 				break;
-			case '--cap':
+			case 'cap':
 				o.cap = positiveInt(flag, value, 10_000_000);
 				break;
 		}
@@ -287,7 +320,33 @@ export function parseArgs(argv: readonly string[]): MigrateOptions {
 	if (!o.dryRun && o.webhookId === undefined && o.webhookUrl === undefined) {
 		throw new ConfigError('give --webhook-id ID or --webhook-url URL (the webhook to subscribe users to)');
 	}
+	if (o.webhookUrl !== undefined) checkWebhookUrl(o.webhookUrl, o.baseUrl);
 	return o;
+}
+
+function httpUrl(flag: string, value: string): string {
+	try {
+		const u = new URL(value);
+		if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('not http(s)');
+	} catch {
+		throw new ConfigError(`${flag} must be an http(s) URL (got "${value}")`);
+	}
+	return value;
+}
+
+/** X's own API hosts: a webhook registered there must be what X can call. */
+const X_HOSTS = new Set(['api.x.com', 'api.twitter.com']);
+
+/**
+ * X only calls public https URLs without a port (README, "what X needs"). Checked before any
+ * request when the target is X itself; a local simulator or proxy base URL may take anything.
+ */
+export function checkWebhookUrl(url: string, baseUrl: string | undefined): void {
+	const base = new URL(baseUrl ?? 'https://api.x.com');
+	if (!X_HOSTS.has(base.hostname)) return;
+	const u = new URL(url);
+	if (u.protocol !== 'https:') throw new ConfigError(`--webhook-url must be https: X only calls https webhooks (got ${u.protocol}//${u.host})`);
+	if (u.port !== '') throw new ConfigError(`--webhook-url must not have a port: X only calls the default https port (got :${u.port})`);
 }
 
 /** `--event-types a,b,c`: each checked against the catalogue (exit 2 naming the bad one). */

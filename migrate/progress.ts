@@ -1,6 +1,6 @@
 /**
  * Progress on stderr. On a terminal: one redrawn line with a bar, done/total, rate, ETA and the
- * current rate-limit wait. Without one: a JSON line per minute and a final summary line.
+ * current rate-limit wait. Without one (a log): a plain line per minute and one when the run ends.
  */
 export interface ProgressSink {
 	write(text: string): unknown;
@@ -80,20 +80,16 @@ export class Progress {
 		this.drawn = true;
 	}
 
-	private line(event: string): void {
+	private line(event: 'progress' | 'run done'): void {
 		const { elapsed, rate, etaS, waitMs } = this.stats();
-		this.sink.write(
-			JSON.stringify({
-				event,
-				done: this.done,
-				total: this.total,
-				rate_per_s: Math.round(rate * 10) / 10,
-				elapsed_s: Math.round(elapsed / 1000),
-				...(etaS !== undefined && event === 'progress' ? { eta_s: Math.round(etaS) } : {}),
-				...(waitMs > 0 ? { waiting_s: Math.round(waitMs / 100) / 10 } : {}),
-				rate_limit_waits: this.waits,
-			}) + '\n',
-		);
+		const n = (v: number) => v.toLocaleString('en-US');
+		const parts = [
+			`${event}: ${n(this.done)}/${n(this.total)} user${this.total === 1 ? '' : 's'} in ${n(Math.round(elapsed / 1000))} s (${rate.toFixed(1)}/s)`,
+		];
+		if (etaS !== undefined && event === 'progress') parts.push(`ETA ${clock(etaS)}`);
+		if (waitMs > 0) parts.push(`waiting ${(waitMs / 1000).toFixed(1)} s for the rate limit`);
+		parts.push(`${n(this.waits)} rate-limit wait${this.waits === 1 ? '' : 's'}`);
+		this.sink.write(`x-aaa-migrate: ${parts.join(', ')}\n`);
 	}
 
 	stop(): void {
@@ -103,7 +99,7 @@ export class Progress {
 			this.draw();
 			if (this.drawn) this.sink.write('\n');
 		} else {
-			this.line('run_done');
+			this.line('run done');
 		}
 	}
 }

@@ -2,10 +2,12 @@
  * The report: JSON (`--report`) and its CSV twin, written as a stream so a million users never
  * become one giant string. Holds user ids, statuses and X's error messages: never a secret.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { chmodSync, createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 
-export type UserStatus = 'subscribed' | 'already_subscribed' | 'needs_reauth' | 'missing_token' | 'failed';
+import type { PartStatus, UserStatus } from './unit-table';
+
+export type { UserStatus } from './unit-table';
 
 export interface ReportSummary {
 	total: number;
@@ -14,6 +16,8 @@ export interface ReportSummary {
 	needs_reauth: number;
 	missing_token: number;
 	failed: number;
+	/** Users the run never sent (stopped before their turn): the next run sends them. */
+	not_started: number;
 	/** Number of users found in X's subscription list (null with --no-verify). */
 	verified: number | null;
 	/** Users Site Streams listed with dm:false: no DM events until they re-authorise with DM permission. */
@@ -35,7 +39,7 @@ export interface XaaReportSummary extends ReportSummary {
 }
 
 /** One (user, event type) of an XAA migration. */
-export type XaaTypeStatus = 'subscribed' | 'already_subscribed' | 'needs_reauth' | 'missing_token' | 'failed' | 'over_cap' | 'not_sent';
+export type XaaTypeStatus = PartStatus;
 
 export interface XaaTypeRow {
 	event_type: string;
@@ -74,7 +78,18 @@ class Out {
 	private buf: string[] = [];
 	private size = 0;
 
-	constructor(private readonly stream: WriteStream) {}
+	constructor(
+		private readonly stream: WriteStream,
+		path: string,
+	) {
+		stream.once('open', () => {
+			try {
+				chmodSync(path, 0o600); // an existing file keeps its mode on open: set it
+			} catch {
+				// not every file system has modes
+			}
+		});
+	}
 
 	async write(text: string): Promise<void> {
 		this.buf.push(text);
@@ -109,11 +124,16 @@ export async function writeReport(
 ): Promise<{ json: string; csv: string; typesCsv?: string }> {
 	const csvPath = csvPathOf(path);
 	const typesPath = opts.typesCsv ? typesCsvPathOf(path) : undefined;
-	const json = new Out(createWriteStream(path));
-	const csv = new Out(createWriteStream(csvPath));
-	const tcsv = typesPath ? new Out(createWriteStream(typesPath)) : undefined;
+	// 0600: the report names every user and X's answers; only the owner reads it.
+	const open = (p: string) => {
+		const stream = createWriteStream(p, { mode: 0o600 });
+		return new Out(stream, p);
+	};
+	const json = open(path);
+	const csv = open(csvPath);
+	const tcsv = typesPath ? open(typesPath) : undefined;
 	await json.write(`{"summary":${JSON.stringify(summary)},\n"users":[`);
-	await csv.write('user_id,status,verified,error\r\n');
+	await csv.write('user_id,status,verified,error,dm\r\n');
 	await tcsv?.write('user_id,event_type,status,verified,error\r\n');
 	let first = true;
 	for (const row of rows) {
@@ -121,7 +141,8 @@ export async function writeReport(
 		await json.write((first ? '\n' : ',\n') + JSON.stringify(jsonRow));
 		first = false;
 		await csv.write(
-			`${row.user_id},${row.status},${row.verified === null ? '' : String(row.verified)},${row.error === null ? '' : csvField(row.error)}\r\n`,
+			`${row.user_id},${row.status},${row.verified === null ? '' : String(row.verified)},` +
+				`${row.error === null ? '' : csvField(row.error)},${row.dm === false ? 'false' : ''}\r\n`,
 		);
 		if (tcsv && typeRows) {
 			for (const t of typeRows) {

@@ -15,7 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 
 import { InputError, asInputError } from './input-error';
-import { checkUserId, quoteForMessage } from './user-id';
+import { checkUserId } from './user-id';
 
 /** `users`: a `--from` list (token columns optional); `tokens`: the `--tokens` store. */
 export type CsvRole = 'users' | 'tokens';
@@ -26,11 +26,13 @@ export interface CsvUserRow {
 	screenName?: string;
 	token?: string;
 	secret?: string;
+	/** The user's OAuth 2.0 user-context access token (column oauth2_access_token). */
+	oauth2?: string;
 	/** Line where the row starts. */
 	line: number;
 }
 
-type Column = 'user_id' | 'access_token' | 'access_token_secret' | 'screen_name';
+type Column = 'user_id' | 'access_token' | 'access_token_secret' | 'oauth2_access_token' | 'screen_name';
 
 /** Accepted header names (lower case, spaces and dashes as underscores) per column. */
 const HEADER_ALIASES: Record<string, Column> = {
@@ -45,6 +47,10 @@ const HEADER_ALIASES: Record<string, Column> = {
 	oauth_token_secret: 'access_token_secret',
 	token_secret: 'access_token_secret',
 	access_secret: 'access_token_secret',
+	// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a column name, not a secret
+	oauth2_access_token: 'oauth2_access_token',
+	// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a column name, not a secret
+	oauth2_token: 'oauth2_access_token',
 	screen_name: 'screen_name',
 	screenname: 'screen_name',
 	username: 'screen_name',
@@ -106,25 +112,38 @@ interface ColumnIndexes {
 	userId: number;
 	token: number;
 	secret: number;
+	oauth2: number;
 	screenName: number;
 	width: number;
 }
 
+/** A header cell that names a column we do not know but that looks meant as a token column. */
+const TOKENISH = /token|secret|oauth/;
+
+const ALIASES_OF = (column: Column) =>
+	Object.keys(HEADER_ALIASES)
+		.filter((k) => HEADER_ALIASES[k] === column)
+		.join('/');
+
+/**
+ * Maps header cells to columns. Errors name columns by position (column 3), never by their
+ * text: a headerless token store's first line is a user's token and secret.
+ */
 function mapHeader(file: string, line: number, header: string[], role: CsvRole): ColumnIndexes {
-	const found: Partial<Record<Column, { index: number; name: string }>> = {};
+	const found: Partial<Record<Column, { index: number }>> = {};
+	const tokenish: number[] = [];
 	header.forEach((raw, index) => {
-		const column = HEADER_ALIASES[normaliseHeader(raw)];
-		if (column === undefined) return;
+		const name = normaliseHeader(raw);
+		const column = HEADER_ALIASES[name];
+		if (column === undefined) {
+			if (TOKENISH.test(name)) tokenish.push(index + 1);
+			return;
+		}
 		const earlier = found[column];
 		if (earlier !== undefined) {
-			throw new InputError(
-				file,
-				line,
-				`columns ${quoteForMessage(earlier.name)} and ${quoteForMessage(raw.trim())} both give the ${column}: keep one`,
-				column,
-			);
+			throw new InputError(file, line, `columns ${earlier.index + 1} and ${index + 1} both give the ${column}: keep one`, column);
 		}
-		found[column] = { index, name: raw.trim() };
+		found[column] = { index };
 	});
 	if (found.user_id === undefined) {
 		const looksLikeData = header.length > 0 && /^\s*\d+\s*$/.test(header[0]);
@@ -134,21 +153,26 @@ function mapHeader(file: string, line: number, header: string[], role: CsvRole):
 			'no user_id column in the header' +
 				(looksLikeData
 					? ' (the first line looks like data: add a header line such as user_id,access_token,access_token_secret)'
-					: ` (columns: ${header.map((h) => quoteForMessage(h.trim())).join(', ')}; accepted: user_id or id)`),
+					: ` (${header.length} column${header.length === 1 ? '' : 's'}, none named ${ALIASES_OF('user_id')})`),
 			'user_id',
 		);
 	}
 	const hasToken = found.access_token !== undefined;
 	const hasSecret = found.access_token_secret !== undefined;
-	if (role === 'tokens' && (!hasToken || !hasSecret)) {
-		const missing = [!hasToken && 'access_token', !hasSecret && 'access_token_secret'].filter(
-			Boolean,
-		);
+	const hasOauth2 = found.oauth2_access_token !== undefined;
+	const misspelt =
+		tokenish.length > 0
+			? ` (column${tokenish.length === 1 ? '' : 's'} ${tokenish.join(', ')} look${tokenish.length === 1 ? 's' : ''} like a token ` +
+				'column but the name is none of the accepted ones)'
+			: '';
+	if (role === 'tokens' && !hasOauth2 && (!hasToken || !hasSecret)) {
+		const missing = [!hasToken && 'access_token', !hasSecret && 'access_token_secret'].filter(Boolean);
 		throw new InputError(
 			file,
 			line,
 			`token store has no ${missing.join(' or ')} column ` +
-				'(accepted: access_token/oauth_token/token and access_token_secret/oauth_token_secret/token_secret)',
+				`(accepted: ${ALIASES_OF('access_token')} and ${ALIASES_OF('access_token_secret')}, ` +
+				`or ${ALIASES_OF('oauth2_access_token')} for OAuth 2.0)${misspelt}`,
 			missing[0] as string,
 		);
 	}
@@ -157,14 +181,24 @@ function mapHeader(file: string, line: number, header: string[], role: CsvRole):
 		throw new InputError(
 			file,
 			line,
-			`has an ${hasToken ? 'access_token' : 'access_token_secret'} column but no ${missing} column`,
+			`has an ${hasToken ? 'access_token' : 'access_token_secret'} column but no ${missing} column${misspelt}`,
 			missing,
+		);
+	}
+	if (tokenish.length > 0 && !hasToken && !hasOauth2) {
+		throw new InputError(
+			file,
+			line,
+			`no token column matches an accepted name${misspelt}: accepted are ${ALIASES_OF('access_token')}, ` +
+				`${ALIASES_OF('access_token_secret')} and ${ALIASES_OF('oauth2_access_token')}`,
+			'access_token',
 		);
 	}
 	return {
 		userId: found.user_id.index,
 		token: found.access_token?.index ?? -1,
 		secret: found.access_token_secret?.index ?? -1,
+		oauth2: found.oauth2_access_token?.index ?? -1,
 		screenName: found.screen_name?.index ?? -1,
 		width: header.length,
 	};
@@ -247,11 +281,13 @@ export async function readCsvUsers(
 			const name = record[columns.screenName].trim().replace(/^@/, '');
 			if (name !== '') row.screenName = name;
 		}
+		const oauth2 = columns.oauth2 >= 0 ? tokenCell(file, line, record[columns.oauth2], 'oauth2_access_token') : '';
+		if (oauth2 !== '') row.oauth2 = oauth2;
 		if (columns.token >= 0) {
 			const token = tokenCell(file, line, record[columns.token], 'access_token');
 			const secret = tokenCell(file, line, record[columns.secret], 'access_token_secret');
 			if (token === '' || secret === '') {
-				if (role === 'tokens' || token !== '' || secret !== '') {
+				if ((role === 'tokens' && oauth2 === '') || token !== '' || secret !== '') {
 					const empty = token === '' ? 'access_token' : 'access_token_secret';
 					throw new InputError(file, line, `${empty} is empty for user ${id.userId}`, empty);
 				}
@@ -269,6 +305,9 @@ export async function readCsvUsers(
 				row.token = token;
 				row.secret = secret;
 			}
+		}
+		if (role === 'tokens' && row.token === undefined && row.oauth2 === undefined) {
+			throw new InputError(file, line, `no token for user ${id.userId}: every token store row needs one`, 'access_token');
 		}
 		rows++;
 		onRow(row);

@@ -14,7 +14,7 @@ import { UserSet, type InputFormat } from './user-set';
 export { InputError } from './input-error';
 export { buildPlan, formatPlan } from './plan';
 export type { MigrationPlan, PlanCounts, PlannedUser } from './plan';
-export { UserSet, RedactedToken } from './user-set';
+export { UserSet, RedactedToken, OAuth2UserToken } from './user-set';
 export type { InputFileSummary, InputFormat, InputRole, MergedUser, SourceRef } from './user-set';
 
 /** First bytes of a file: enough to tell JSON from CSV and pick the CSV delimiter. */
@@ -22,6 +22,11 @@ async function readHead(file: string): Promise<Buffer> {
 	let handle;
 	try {
 		handle = await open(file, 'r');
+		const st = await handle.stat();
+		if (!st.isFile()) {
+			await handle.close();
+			throw new InputError(file, undefined, `${st.isDirectory() ? 'is a directory' : 'is not a regular file'}: give the path of a file`);
+		}
 	} catch (error) {
 		throw asInputError(file, error);
 	}
@@ -102,8 +107,7 @@ export async function readUsers(
 		await readCsvUsers(
 			tokensFile,
 			'tokens',
-			(row) =>
-				users.addToken(fileIndex, row.line, row.userId, row.token as string, row.secret as string),
+			(row) => users.addToken(fileIndex, row.line, row.userId, row.token, row.secret, row.oauth2),
 			sniffDelimiter(head),
 		);
 	}

@@ -21,6 +21,8 @@ export interface MergedUser {
 	userId: string;
 	/** The user's own OAuth 1.0a token, when a token store or token columns gave one. */
 	token?: UserToken;
+	/** The user's OAuth 2.0 user-context access token (column oauth2_access_token), when given. */
+	oauth2?: OAuth2UserToken;
 	/** Site Streams `dm` flag; false: no DM access, the user must re-authorise for DM events. */
 	dm?: boolean;
 	screenName?: string;
@@ -53,6 +55,7 @@ export interface UserDetails {
 	dm?: boolean;
 	token?: string;
 	secret?: string;
+	oauth2?: string;
 }
 
 /**
@@ -71,6 +74,19 @@ export class RedactedToken implements UserToken {
 
 	[inspect.custom](): string {
 		return 'RedactedToken { [redacted] }';
+	}
+}
+
+/** An OAuth 2.0 user access token; JSON.stringify and util.inspect show it redacted. */
+export class OAuth2UserToken {
+	constructor(readonly accessToken: string) {}
+
+	toJSON(): string {
+		return '[redacted token]';
+	}
+
+	[inspect.custom](): string {
+		return 'OAuth2UserToken { [redacted] }';
 	}
 }
 
@@ -148,6 +164,9 @@ export class UserSet implements Iterable<MergedUser> {
 	private readonly secretBytes = new U32Column();
 	/** File index and line of the token kept for each user (valid when it has one). */
 	private readonly tokenFiles = new U32Column();
+	/** OAuth 2.0 token: arena offset and byte length (0: none); made when the first one arrives. */
+	private oauth2At?: U32Column;
+	private oauth2Bytes?: U32Column;
 	private readonly tokenLines = new U32Column();
 	/** File index and line where each user was first listed. */
 	private readonly firstFiles = new U32Column();
@@ -156,6 +175,7 @@ export class UserSet implements Iterable<MergedUser> {
 	private readonly moreSources = new Map<number, number[]>();
 	private readonly summaries: InputFileSummary[] = [];
 	private tokenCount = 0;
+	private oauth1Count = 0;
 	private dmFalseCount = 0;
 	private duplicateCount = 0;
 
@@ -190,6 +210,8 @@ export class UserSet implements Iterable<MergedUser> {
 			this.secretBytes.push(0);
 			this.tokenFiles.push(0);
 			this.tokenLines.push(0);
+			this.oauth2At?.push(0);
+			this.oauth2Bytes?.push(0);
 			this.firstFiles.push(fileIndex);
 			this.firstLines.push(line);
 			summary.newUsers++;
@@ -209,6 +231,10 @@ export class UserSet implements Iterable<MergedUser> {
 			summary.tokens++;
 			this.mergeToken(at, fileIndex, line, details.token, details.secret);
 		}
+		if (details.oauth2 !== undefined) {
+			if (details.token === undefined) summary.tokens++;
+			this.mergeOAuth2(at, fileIndex, line, details.oauth2);
+		}
 	}
 
 	/**
@@ -219,8 +245,9 @@ export class UserSet implements Iterable<MergedUser> {
 		fileIndex: number,
 		line: number,
 		userId: string,
-		token: string,
-		secret: string,
+		token: string | undefined,
+		secret: string | undefined,
+		oauth2?: string,
 	): boolean {
 		const summary = this.summaries[fileIndex];
 		summary.rows++;
@@ -230,7 +257,8 @@ export class UserSet implements Iterable<MergedUser> {
 			summary.unmatchedTokens++;
 			return false;
 		}
-		this.mergeToken(at, fileIndex, line, token, secret);
+		if (token !== undefined && secret !== undefined) this.mergeToken(at, fileIndex, line, token, secret);
+		if (oauth2 !== undefined) this.mergeOAuth2(at, fileIndex, line, oauth2);
 		return true;
 	}
 
@@ -270,6 +298,7 @@ export class UserSet implements Iterable<MergedUser> {
 	get counts(): {
 		total: number;
 		withTokens: number;
+		withOAuth1: number;
 		dmFalse: number;
 		duplicateEntries: number;
 		unmatchedTokens: number;
@@ -279,6 +308,7 @@ export class UserSet implements Iterable<MergedUser> {
 		return {
 			total: this.ids.length,
 			withTokens: this.tokenCount,
+			withOAuth1: this.oauth1Count,
 			dmFalse: this.dmFalseCount,
 			duplicateEntries: this.duplicateCount,
 			unmatchedTokens,
@@ -298,6 +328,8 @@ export class UserSet implements Iterable<MergedUser> {
 		const user: MergedUser = { userId: this.ids[at], sources };
 		const token = this.tokenOf(at);
 		if (token !== undefined) user.token = new RedactedToken(token.token, token.secret);
+		const o2 = this.oauth2Bytes?.get(at) ?? 0;
+		if (o2 > 0 && this.oauth2At) user.oauth2 = new OAuth2UserToken(this.text.get(this.oauth2At.get(at), o2));
 		const dm = this.dmFlags.get(at);
 		if (dm !== DM_UNKNOWN) user.dm = dm === DM_TRUE;
 		const nameBytes = this.nameBytes.get(at);
@@ -326,6 +358,38 @@ export class UserSet implements Iterable<MergedUser> {
 		};
 	}
 
+	/** Users with a token of either kind count once in `withTokens`. */
+	private hasAnyToken(at: number): boolean {
+		return this.tokenBytes.get(at) > 0 || (this.oauth2Bytes?.get(at) ?? 0) > 0;
+	}
+
+	private mergeOAuth2(at: number, fileIndex: number, line: number, token: string): void {
+		if (!this.oauth2At || !this.oauth2Bytes) {
+			this.oauth2At = new U32Column();
+			this.oauth2Bytes = new U32Column();
+			for (let k = 0; k < this.ids.length; k++) {
+				this.oauth2At.push(0);
+				this.oauth2Bytes.push(0);
+			}
+		}
+		const bytes = this.oauth2Bytes.get(at);
+		if (bytes === 0) {
+			if (!this.hasAnyToken(at)) this.tokenCount++;
+			const b = Buffer.byteLength(token);
+			this.oauth2At.set(at, this.text.put(token, b));
+			this.oauth2Bytes.set(at, b);
+			return;
+		}
+		if (this.text.get(this.oauth2At.get(at), bytes) === token) return;
+		throw new InputError(
+			this.summaries[fileIndex].file,
+			line,
+			`user ${this.ids[at]} has a different oauth2_access_token here than in an earlier row; ` +
+				'a migration cannot tell which one is right: keep one of the two rows',
+			'oauth2_access_token',
+		);
+	}
+
 	private mergeToken(
 		at: number,
 		fileIndex: number,
@@ -342,7 +406,8 @@ export class UserSet implements Iterable<MergedUser> {
 			this.secretBytes.set(at, secretBytes);
 			this.tokenFiles.set(at, fileIndex);
 			this.tokenLines.set(at, line);
-			this.tokenCount++;
+			if ((this.oauth2Bytes?.get(at) ?? 0) === 0) this.tokenCount++;
+			this.oauth1Count++;
 			return;
 		}
 		if (had.token === token && had.secret === secret) return;

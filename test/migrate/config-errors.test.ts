@@ -73,7 +73,10 @@ describe('exit 2 before any request', () => {
 				type: 'x-aaa-migrate-state',
 				version: 1,
 				fingerprint: { to: 'aaa', api: 'v2', env: null, baseUrl: world.sim.baseUrl, webhook: null, inputs: [] },
-			}) + '\n',
+			}) +
+				'\n' +
+				JSON.stringify({ u: world.people[0].id, s: 'subscribed' }) +
+				'\n',
 		);
 		const before = world.sim.requestLog.length;
 		const r = await world.main(['--from', world.info, '--tokens', world.tokens, ...base(), '--state', state]);

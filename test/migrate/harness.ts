@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { ApiFlavour } from '../../client/types';
 import { main } from '../../migrate/cli';
 import { parseArgs } from '../../migrate/options';
-import { migrate, type MigrateHooks, type MigrateResult } from '../../migrate/run';
+import { migrate, type MigrateHooks, type MigrateResult } from '../../migrate/pipeline';
 import { startSimulator, type SimUser, type Simulator, type SimulatorConfig } from '../../simulator';
 import { startReceiver, type Receiver } from '../simulator/helpers';
 

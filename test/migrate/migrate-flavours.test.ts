@@ -41,6 +41,7 @@ describe.each<ApiFlavour>(['enterprise', 'premium', 'v2'])('migrate %s', (flavou
 			needs_reauth: 1,
 			missing_token: 2,
 			failed: 1,
+			not_started: 0,
 			verified: 27,
 			dm_false: 2,
 		});
@@ -59,7 +60,7 @@ describe.each<ApiFlavour>(['enterprise', 'premium', 'v2'])('migrate %s', (flavou
 		expect(subs.length).toBe(27);
 		// CSV twin
 		const csv = readFileSync(world.report.replace(/\.json$/, '.csv'), 'utf8').split('\r\n');
-		expect(csv[0]).toBe('user_id,status,verified,error');
+		expect(csv[0]).toBe('user_id,status,verified,error,dm');
 		expect(csv.filter((l) => l.startsWith(world.people[3].id + ',needs_reauth,false,'))).toHaveLength(1);
 		// no secret anywhere
 		const state = readFileSync(r.statePath!, 'utf8');

@@ -1,4 +1,4 @@
-/** The rate gate's early probe (client/rate-limits.ts, used by migrate) and the progress display. */
+/** The rate gate's pacing at the window edge (client/rate-limits.ts, used by migrate) and the progress display. */
 import { RateGate } from '../../client/rate-limits';
 import { Progress } from '../../migrate/progress';
 
@@ -14,56 +14,61 @@ function fakeClock(start: number) {
 	};
 }
 
-describe('RateGate probeEarly', () => {
+describe('RateGate: pacing at the window edge', () => {
 	const EP = 'POST /x';
 
-	it('sends one request where the window probably ends instead of waiting for the rounded reset', async () => {
+	it('sends nothing before the reset second has fully passed (X rounds the reset to whole seconds)', async () => {
 		const c = fakeClock(10_000);
-		const gate = new RateGate({ now: c.now, sleep: c.sleep, probeEarly: true });
-		await gate.acquire(EP);
-		c.t.now = 10_005; // X opened a 3 s window by 10.005: it ends near 13.005, and X says reset 14 (rounded up)
-		gate.release(EP, { limit: 2, remaining: 1, reset: 14 });
-		await gate.acquire(EP);
-		gate.release(EP, { limit: 2, remaining: 0, reset: 14 });
-		await gate.acquire(EP); // the probe: at 13.007, not at 14.250
-		expect(c.t.now).toBe(13_007);
-		gate.release(EP, { limit: 2, remaining: 1, reset: 17 }); // it opened a new window
-		await gate.acquire(EP);
-		expect(c.t.now).toBe(13_007);
-	});
-
-	it('a refused probe (429) waits for the reset; one probe per window; none after two refusals', async () => {
-		const c = fakeClock(10_000);
-		const gate = new RateGate({ now: c.now, sleep: c.sleep, probeEarly: true });
+		const gate = new RateGate({ now: c.now, sleep: c.sleep, resetMarginMs: 0 });
 		await gate.acquire(EP);
 		c.t.now = 10_005;
-		gate.release(EP, { limit: 1, remaining: 0, reset: 14 });
-		await gate.acquire(EP); // probe at 13.007
-		expect(c.t.now).toBe(13_007);
-		gate.exhausted(EP, { limit: 1, remaining: 0, reset: 14 }, 0);
-		await gate.acquire(EP); // no second probe: the reset plus margin
-		expect(c.t.now).toBe(14_250);
-		c.t.now = 14_300;
-		gate.release(EP, { limit: 1, remaining: 0, reset: 18 });
-		await gate.acquire(EP); // probe at 17.302
-		expect(c.t.now).toBe(17_302);
-		gate.exhausted(EP, { limit: 1, remaining: 0, reset: 18 }, 0);
+		gate.release(EP, { limit: 2, remaining: 1, reset: 13 }); // X may have rounded 13.4 down to 13
 		await gate.acquire(EP);
-		expect(c.t.now).toBe(18_250);
-		c.t.now = 18_300;
-		gate.release(EP, { limit: 1, remaining: 0, reset: 22 });
-		await gate.acquire(EP); // two refusals: no more probing
-		expect(c.t.now).toBe(22_250);
+		gate.release(EP, { limit: 2, remaining: 0, reset: 13 });
+		await gate.acquire(EP);
+		expect(c.t.now).toBeGreaterThanOrEqual(14_000); // not at 13.000, nor 13.250: second 13 must be over
+		expect(c.t.slept.every((ms) => ms > 0)).toBe(true);
 	});
 
-	it('without probeEarly the gate waits for the reset plus margin', async () => {
+	it('a 429 waits for its reset second to pass, then the new window has the full limit', async () => {
 		const c = fakeClock(10_000);
-		const gate = new RateGate({ now: c.now, sleep: c.sleep });
+		const gate = new RateGate({ now: c.now, sleep: c.sleep, resetMarginMs: 0 });
 		await gate.acquire(EP);
 		c.t.now = 10_005;
-		gate.release(EP, { limit: 1, remaining: 0, reset: 14 });
+		gate.exhausted(EP, { limit: 3, remaining: 0, reset: 12 }, 0);
 		await gate.acquire(EP);
-		expect(c.t.now).toBe(14_250);
+		expect(c.t.now).toBe(13_000);
+		await gate.acquire(EP);
+		await gate.acquire(EP);
+		expect(c.t.now).toBe(13_000); // the limit's three slots, no further wait
+	});
+
+	it('never sends into an old window across many windows (a model of X that rounds either way)', async () => {
+		for (const rounding of [Math.floor, Math.ceil]) {
+			const c = fakeClock(10_000);
+			const gate = new RateGate({ now: c.now, sleep: c.sleep });
+			// a server: 5 requests per 1.3 s window, opened by the first request, reset rounded
+			let windowEnd = 0;
+			let used = 0;
+			let refused = 0;
+			for (let i = 0; i < 60; i++) {
+				await gate.acquire(EP);
+				c.t.now += 7;
+				if (c.t.now >= windowEnd) {
+					windowEnd = c.t.now + 1300;
+					used = 0;
+				}
+				const reset = rounding(windowEnd / 1000);
+				if (used >= 5) {
+					refused++;
+					gate.exhausted(EP, { limit: 5, remaining: 0, reset }, 0);
+					continue;
+				}
+				used++;
+				gate.release(EP, { limit: 5, remaining: 5 - used, reset });
+			}
+			expect(refused).toBe(0);
+		}
 	});
 
 	it('counts requests started before the first answer', async () => {
@@ -78,7 +83,7 @@ describe('RateGate probeEarly', () => {
 		gate.release(EP, { limit: 3, remaining: 1, reset: 100 });
 		gate.release(EP, { limit: 3, remaining: 0, reset: 100 });
 		await p;
-		expect(c.t.now).toBeGreaterThanOrEqual(100_250);
+		expect(c.t.now).toBeGreaterThanOrEqual(101_000);
 	});
 });
 
@@ -95,11 +100,12 @@ describe('Progress', () => {
 		expect(p.waits).toBe(1);
 	});
 
-	it('without a terminal: JSON lines', () => {
+	it('without a terminal: plain lines, no JSON among the human output', () => {
 		let out = '';
 		const p = new Progress({ write: (s: string) => (out += s), isTTY: false }, 5, 0);
 		p.tick();
 		p.stop();
-		expect(JSON.parse(out.trim())).toMatchObject({ event: 'run_done', done: 1, total: 5 });
+		expect(out).toMatch(/^x-aaa-migrate: run done: 1\/5 users in \d+ s \([\d.]+\/s\), 0 rate-limit waits\n$/);
+		expect(() => JSON.parse(out.trim())).toThrow();
 	});
 });

@@ -1,5 +1,5 @@
 /** --to xaa: inputs, event types, config errors, the cap, missing tokens and revoked users, --from-aaa. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { AAA_EQUIVALENT_XAA_TYPES, isPrivateXaaEventType } from '../../client/xaa-event-types';
@@ -167,7 +167,7 @@ describe('--to xaa: users without a token and users who revoked the app', () => 
 		const before = world.sim.requestLog.length;
 		const r = await world.run(['--to', 'xaa']);
 		expect(r.exitCode).toBe(1);
-		expect(r.stdout).toMatch(/6 × 17 = 102 − 1 users without a token × 13 private types = 89/);
+		expect(r.stdout).toContain(`6 × 17 = 102 − 1 users without a token × ${PRIVATE.length} private types = ${102 - PRIVATE.length}`);
 		const report = readReport(world.report);
 		expect(report.summary).toMatchObject({ total: 6, subscribed: 4, missing_token: 1, needs_reauth: 1, failed: 0, verified: 4 });
 		const noTok = report.users.find((u) => u.user_id === world.people[1].id)!;
@@ -185,5 +185,47 @@ describe('--to xaa: users without a token and users who revoked the app', () => 
 			readFileSync(join(world.dir, 'report-types.csv'), 'utf8'), readFileSync(join(world.dir, 'report.state.jsonl'), 'utf8')];
 		for (const secret of secretsOf(world)) for (const text of everything) expect(text.includes(secret)).toBe(false);
 		for (const p of world.people) for (const text of everything) expect(text.includes(p.token)).toBe(false);
+	}, 30_000);
+});
+
+describe('--to xaa with mixed OAuth 1.0a / OAuth 2.0 user tokens', () => {
+	let world: World;
+	beforeAll(async () => {
+		world = await makeWorld({ users: 9, sim: { rateLimits: { 'xaa.subscriptions.create': 5000 } } });
+	});
+	afterAll(() => world.close());
+
+	it('creates exactly the planned subscriptions in each user\'s own context, 0 refused, 0 × 429, and says so', async () => {
+		// a third OAuth 2.0 only, a third OAuth 1.0a only, a third both (the OAuth 2.0 token is preferred)
+		const kind = (i: number) => (i % 3 === 0 ? 'oauth2' : i % 3 === 1 ? 'oauth1' : 'both');
+		const oauth2 = new Map(world.people.map((p, i) => [p.id, kind(i) === 'oauth1' ? '' : world.sim.issueOAuth2Token(p.id).access_token]));
+		const tokens = join(world.dir, 'mixed-tokens.csv');
+		writeFileSync(
+			tokens,
+			'user_id,access_token,access_token_secret,oauth2_access_token\n' +
+				world.people.map((p, i) => `${p.id},${kind(i) === 'oauth2' ? ',' : `${p.token},${p.secret}`},${oauth2.get(p.id)}\n`).join(''),
+		);
+		const before = world.sim.requestLog.length;
+		const r = await world.main([
+			'--to', 'xaa', '--from', world.info, '--tokens', tokens, '--webhook-url', world.receiver.url,
+			'--base-url', world.sim.baseUrl, '--report', join(world.dir, 'mixed.json'),
+		]);
+		expect(r.stderr).not.toMatch(/Error/);
+		expect(r.code).toBe(0);
+		const planned = 9 * AAA_EQUIVALENT_XAA_TYPES.length;
+		expect(r.stdout).toContain(`subscriptions: 9 × 17 = ${planned}`);
+		expect(r.stdout).toMatch(new RegExp(`subscriptions\\s+${planned}  of ${planned} planned \\(${planned} created, 0 already existed, 0 refused`));
+		expect(r.stdout).toMatch(/, 0 × 429\n/);
+		expect(world.sim.xaaSubscriptions()).toHaveLength(planned);
+		const creates = world.sim.requestLog.slice(before).filter((q) => q.method === 'POST' && q.path === '/2/activity/subscriptions');
+		expect(creates.filter((q) => q.status >= 400)).toEqual([]);
+		expect(world.sim.stats.rateLimited).toBe(0);
+		for (const [i, p] of world.people.entries()) {
+			const mine = creates.filter((q) => q.userId === p.id);
+			expect(mine).toHaveLength(AAA_EQUIVALENT_XAA_TYPES.length);
+			expect(new Set(mine.map((q) => q.auth))).toEqual(new Set([kind(i) === 'oauth1' ? 'oauth1-user' : 'oauth2-user']));
+		}
+		const everything = [r.stdout, r.stderr, readFileSync(join(world.dir, 'mixed.json'), 'utf8'), readFileSync(join(world.dir, 'mixed.state.jsonl'), 'utf8')];
+		for (const t of oauth2.values()) if (t) for (const text of everything) expect(text.includes(t)).toBe(false);
 	}, 30_000);
 });

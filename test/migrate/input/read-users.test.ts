@@ -263,3 +263,38 @@ describe('checkUserId', () => {
 		if (!check.ok) expect(check.reason).toContain(reason);
 	});
 });
+
+describe('readUsers: OAuth 2.0 user tokens (oauth2_access_token)', () => {
+	const dir = mkdtempSync(join(tmpdir(), 'x-aaa-migrate-oauth2-'));
+
+	it('a token store row may hold an OAuth 1.0a token, an OAuth 2.0 token, or both; both are redacted', async () => {
+		const tokens = join(dir, 'mixed.csv');
+		writeFileSync(
+			tokens,
+			'user_id,access_token,access_token_secret,oauth2_access_token\n' +
+				`1460000000000000001,${BIG_ACCESS},${BIG_SECRET},\n` +
+				'9007199254740993,,,OAuth2TokenForThree0123456789\n' +
+				'119476949,119476949-TokDancer01234,SecDancer0123456789,OAuth2TokenForDancer0123\n',
+		);
+		const users = await readUsers([fixture('info.big-ids.json')], tokens);
+		expect(users.get('1460000000000000001')?.token).toMatchObject(BIG_TOKEN);
+		expect(users.get('1460000000000000001')?.oauth2).toBeUndefined();
+		expect(users.get('9007199254740993')?.token).toBeUndefined();
+		expect(users.get('9007199254740993')?.oauth2?.accessToken).toBe('OAuth2TokenForThree0123456789');
+		expect(users.get('119476949')?.oauth2?.accessToken).toBe('OAuth2TokenForDancer0123');
+		expect(users.counts).toMatchObject({ withTokens: 3, withOAuth1: 2 });
+		const shown = JSON.stringify([...users]) + inspect([...users]);
+		expect(shown).not.toMatch(/OAuth2TokenFor|SecA1b2/);
+	});
+
+	it('a row without any token, and a second different OAuth 2.0 token for a user, are errors with file:line', async () => {
+		const none = join(dir, 'none.csv');
+		writeFileSync(none, 'user_id,access_token,access_token_secret,oauth2_access_token\n3,,,\n');
+		expect((await errorOf(readUsers([fixture('info.big-ids.json')], none))).message).toBe(`${none}:2: access_token is empty for user 3`);
+		const twice = join(dir, 'twice.csv');
+		writeFileSync(twice, 'user_id,oauth2_access_token\n9007199254740993,OAuth2A0123456789\n9007199254740993,OAuth2B0123456789\n');
+		const e = await errorOf(readUsers([fixture('info.big-ids.json')], twice));
+		expect(e.message).toMatch(new RegExp(`^${twice.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: user 9007199254740993 has a different oauth2_access_token`));
+		expect(e.message).not.toMatch(/OAuth2[AB]/);
+	});
+});

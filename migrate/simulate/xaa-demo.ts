@@ -1,17 +1,20 @@
 /**
  * `--simulate --to xaa`: the XAA migration against the built-in simulator (v2). Generates users
  * (default 60: 60 × 17 = 1,020 subscriptions, inside the self-serve cap of 1,500), a Site
- * Streams info.json and a token store (3 users without a token), revokes one user's token,
- * deletes one created subscription behind the command's back (verification re-creates it), then
- * runs the real command. Exits 0 when the outcome is exactly what was planted.
+ * Streams info.json and a token store with mixed tokens (a third OAuth 1.0a only, a third
+ * OAuth 2.0 only, a third both; 3 users without a token), deletes one created subscription
+ * behind the command's back (verification re-creates it), then runs the real pipeline. Exits 0
+ * when exactly the planned subscriptions exist, none was refused and no request met a 429.
  */
 
-import { XClient } from '../client/x-client';
-import { AAA_EQUIVALENT_XAA_TYPES, isPrivateXaaEventType } from '../client/xaa-event-types';
-import { startSimulator } from '../simulator';
-import { XAA_DEFAULT_CAP, type MigrateOptions } from './options';
-import { migrate, type MigrateIO, type MigrateResult } from './run';
-import { simulationPaths, simulatorEnv, startCrcReceiver, writeLegacyInputs } from './simulate';
+import { XClient } from '../../client/x-client';
+import { AAA_EQUIVALENT_XAA_TYPES, isPrivateXaaEventType } from '../../client/xaa-event-types';
+import { startSimulator } from '../../simulator';
+import { XAA_DEFAULT_CAP, type MigrateOptions } from '../options';
+import type { MigrateIO, MigrateResult } from '../pipeline';
+import { migrateSimulated, simulationPaths, startCrcReceiver, writeLegacyInputs } from './fixtures';
+
+const fmt = (v: number) => v.toLocaleString('en-US');
 
 export async function runXaaSimulation(options: MigrateOptions, io: MigrateIO): Promise<MigrateResult> {
 	const n = options.simulateUsers;
@@ -30,40 +33,38 @@ export async function runXaaSimulation(options: MigrateOptions, io: MigrateIO): 
 	try {
 		const people = sim.users().filter((u) => u.id !== sim.app.ownerUserId);
 		const noToken = new Set(people.slice(-3).map((u) => u.id));
-		const revoked = people[Math.min(4, people.length - 1)];
-		const { info, tokens } = writeLegacyInputs(dir, people, { noToken });
-		sim.revokeUser(revoked.id);
+		const oauth2 = new Map<string, string>();
+		const oauth2Only = new Set<string>();
+		people.forEach((u, i) => {
+			if (noToken.has(u.id) || i % 3 === 1) return;
+			oauth2.set(u.id, sim.issueOAuth2Token(u.id).access_token);
+			if (i % 3 === 0) oauth2Only.add(u.id);
+		});
+		const { info, tokens } = writeLegacyInputs(dir, people, { noToken, oauth2, oauth2Only });
 		const types = options.eventTypes ?? AAA_EQUIVALENT_XAA_TYPES;
 		const priv = types.filter((t) => isPrivateXaaEventType(t)).length;
 		io.stdout.write(
 			[
 				`Simulation (XAA): X simulator at ${sim.baseUrl} (v2) with ${people.length} users × ${types.length} event types (${priv} private)`,
 				`  ${info}: Site Streams info.json, ${people.length} users`,
-				`  ${tokens}: token store, ${people.length - noToken.size} tokens (${noToken.size} users have none: expect missing_token)`,
-				`  user ${revoked.id} has revoked the app (expect needs_reauth); 2% of create calls fail with 5xx at first (retried)`,
+				`  ${tokens}: token store, ${people.length - noToken.size} users with a token: ${oauth2Only.size} OAuth 2.0 only, ` +
+					`${oauth2.size - oauth2Only.size} OAuth 2.0 and OAuth 1.0a, ${people.length - noToken.size - oauth2.size} OAuth 1.0a only; ` +
+					`${noToken.size} without (expect missing_token)`,
+				`  2% of create calls fail with 5xx at first (retried)`,
 				`  one created subscription is deleted behind the command's back (verification re-creates it)`,
 				`  rate limit: ${window.limit} creates per ${window.windowSeconds} s window for the app (X: 500 per 15 minutes)`,
 				`  webhook receiver answering CRC at ${receiver.url}`,
 				'',
 			].join('\n'),
 		);
-		const simEnv = simulatorEnv(sim.app, io.env);
 		// A second client, as another tool would be, deletes one subscription mid-run.
 		const other = new XClient({ consumerKey: sim.app.consumerKey, consumerSecret: sim.app.consumerSecret, apiVersion: 'v2', baseUrl: sim.baseUrl });
 		let deleted = false;
-		const result = await migrate(
-			{
-				...options,
-				simulate: false,
-				from: [info],
-				tokens,
-				webhookUrl: receiver.url,
-				webhookId: undefined,
-				baseUrl: sim.baseUrl,
-				report,
-				state,
-			},
-			{ ...io, env: simEnv },
+		const result = await migrateSimulated(
+			options,
+			io,
+			sim,
+			{ info, tokens, webhookUrl: receiver.url, report, state },
 			{
 				onUnit: async (_userId, outcome, phase) => {
 					if (deleted || phase !== 'run' || outcome.status !== 'subscribed') return;
@@ -75,24 +76,35 @@ export async function runXaaSimulation(options: MigrateOptions, io: MigrateIO): 
 		);
 		if (options.dryRun) return result;
 		const sum = result.summary;
-		const others = people.length - noToken.size - 1;
+		const creates = sim.requestLog.filter((r) => r.method === 'POST' && r.path === '/2/activity/subscriptions' && !r.injected);
+		const refused = creates.filter((r) => r.status >= 400 && r.status !== 409);
+		const byAuth = (kind: string) => creates.filter((r) => r.auth === kind && r.status < 300).length;
+		const planned = typeof sum?.planned_subscriptions === 'number' ? sum.planned_subscriptions : -1;
+		const existing = sim.xaaSubscriptions().length;
 		io.stdout.write(
-			`Simulator: ${sim.stats.requests} API requests answered, ${sim.stats.rateLimited} x 429; ` +
-				`the app now has ${sim.xaaSubscriptions().length} XAA subscriptions\n`,
+			`Simulator: ${fmt(sim.stats.requests)} API requests answered, ${fmt(sim.stats.rateLimited)} × 429; ` +
+				`the app now has ${fmt(existing)} XAA subscriptions (planned ${fmt(planned)}): ` +
+				`${fmt(byAuth('oauth2-user'))} created with users' OAuth 2.0 tokens, ${fmt(byAuth('oauth1-user'))} with OAuth 1.0a, ` +
+				`${fmt(byAuth('bearer'))} with the app's Bearer; ${fmt(refused.length)} refused\n`,
 		);
+		const others = people.length - noToken.size;
 		const asPlanted =
 			result.exitCode === (priv > 0 ? 1 : 0) &&
 			sum !== undefined &&
 			sum.missing_token === (priv > 0 ? noToken.size : 0) &&
-			sum.needs_reauth === (priv > 0 ? 1 : 0) &&
+			sum.needs_reauth === 0 &&
 			sum.failed === 0 &&
-			sum.subscribed === others + (priv > 0 ? 0 : noToken.size + 1) &&
+			sum.subscribed === others + (priv > 0 ? 0 : noToken.size) &&
 			(sum.verified === null || sum.verified === sum.subscribed) &&
+			existing === planned &&
+			refused.length === 0 &&
+			sim.stats.rateLimited === 0 &&
 			(!deleted || (result.resubscribed ?? 0) >= 1);
 		if (asPlanted) {
 			io.stdout.write(
-				`Simulation as planted: the ${noToken.size} users without a token and the revoked user are reported for attention ` +
-					`(a real run would exit 1); all ${others} others have every event type subscribed and verified` +
+				`Simulation as planted: exactly the ${fmt(planned)} planned subscriptions exist, 0 refused, 0 × 429; ` +
+					`the ${noToken.size} users without a token are reported missing_token (a real run would exit 1); ` +
+					`all ${others} others have every event type subscribed and verified` +
 					`${deleted ? ', including the deleted subscription, re-created by verification' : ''}. Demo exit 0.\n`,
 			);
 			return { ...result, exitCode: 0 };

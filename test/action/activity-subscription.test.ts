@@ -11,7 +11,7 @@ import {
 	XAA_SUBSCRIBABLE_EVENT_TYPES,
 	type XaaEventType,
 } from '../../client/xaa-event-types';
-import { parseIdList } from '../../nodes/XAccountActivity/activity-subscription';
+import { parseIdList } from '../../nodes/XAccountActivity/actions/activitySubscription/delete.operation';
 import { XAccountActivity } from '../../nodes/XAccountActivity/XAccountActivity.node';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../simulator';
 import { recorded, runNode, runNodeError } from './harness';

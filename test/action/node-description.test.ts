@@ -36,6 +36,18 @@ describe('node description', () => {
 		expect(d.usableAsTool).toBe(true);
 		expect(d.credentials).toEqual([
 			{ name: 'xAccountActivityApi', required: true, testedBy: 'xAccountActivityApiTest' },
+			{
+				// the subscribed user's OAuth 2.0 user context, only where it is chosen
+				name: 'xActivityOAuth2Api',
+				required: true,
+				displayOptions: {
+					show: {
+						resource: ['activitySubscription'],
+						operation: ['create'],
+						userAuthentication: ['oAuth2'],
+					},
+				},
+			},
 		]);
 		expect(node.methods.credentialTest.xAccountActivityApiTest).toBe(testXCredentials);
 	});

@@ -1,0 +1,42 @@
+/**
+ * Fields shared by the Account Subscription (AAA) operations: the webhook (none on premium,
+ * which addresses subscriptions by environment) and Act As.
+ */
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { actAsProperties, webhookLocator } from '../common.descriptions';
+import { fail, idParam, requireId, type RunContext } from '../params';
+
+export const subscriptionWebhookProperty: INodeProperties = webhookLocator({
+	description:
+		"The webhook the subscriptions belong to. Required on the enterprise and v2 APIs. Leave empty on premium: premium addresses subscriptions by the credential's environment name.",
+});
+
+/** Act As for Create and Get: X requires the account's own OAuth 1.0a token. */
+export function accountActAsProperties(operation: string): INodeProperties[] {
+	return actAsProperties(
+		{ resource: ['subscription'], operation: [operation] },
+		{
+			description:
+				"Whose account to subscribe or check. X requires that account's own OAuth 1.0a token.",
+			credentialAccount: 'The account whose access token is in the credential (the app owner)',
+		},
+	);
+}
+
+/** Webhook ID of a subscription call: required except on premium (addressed by environment). */
+export function subscriptionWebhookId(
+	ctx: IExecuteFunctions,
+	run: RunContext,
+	i: number,
+): string | undefined {
+	const id = idParam(ctx, 'webhookId', 'Webhook ID', i);
+	if (run.flavour === 'premium') return undefined;
+	if (!id) {
+		throw fail(
+			ctx,
+			i,
+			`Webhook ID is required on the ${run.flavour} API (item ${i}): list the webhooks to find it. Only premium addresses subscriptions by environment.`,
+		);
+	}
+	return requireId(ctx, i, 'Webhook ID', id);
+}

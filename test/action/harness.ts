@@ -12,7 +12,9 @@ import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
+	ILoadOptionsFunctions,
 	INode,
+	INodeListSearchResult,
 	INodeExecutionData,
 	INodeProperties,
 	INodeType,
@@ -128,4 +130,59 @@ export async function runNodeError(
 		return err as Error & Record<string, unknown>;
 	}
 	throw new Error('expected the node to throw');
+}
+
+export interface LoadOptionsRun {
+	credentials: ICredentialDataDecryptedObject;
+	/** The node's current parameters, as the editor holds them (resource locators as {__rl, mode, value}). */
+	params?: Record<string, unknown>;
+}
+
+/**
+ * The part of n8n's ILoadOptionsFunctions a listSearch method uses: getCredentials, getNode and
+ * getNodeParameter (with `extractValue`, which unwraps a resource locator to its value).
+ */
+export function makeLoadOptionsContext(node: INodeType, opts: LoadOptionsRun): ILoadOptionsFunctions {
+	const nodeMeta: INode = {
+		id: 'test-node',
+		name: node.description.defaults.name ?? node.description.displayName,
+		type: `n8n-nodes-x-account-activity.${node.description.name}`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
+	const params = opts.params ?? {};
+	const ctx = {
+		getCredentials: async (type: string) => {
+			if (type !== 'xAccountActivityApi') throw new Error(`unexpected credential type ${type}`);
+			return { ...opts.credentials };
+		},
+		getNode: () => nodeMeta,
+		getNodeParameter: (name: string, fallback?: unknown, options?: { extractValue?: boolean }) => {
+			const v = params[name];
+			if (v === undefined) return fallback;
+			if (options?.extractValue && v && typeof v === 'object' && '__rl' in v)
+				return (v as unknown as { value: unknown }).value;
+			return v;
+		},
+	};
+	return ctx as unknown as ILoadOptionsFunctions;
+}
+
+/** Calls one of the node's listSearch methods as n8n's editor does; records what it returned or threw. */
+export async function runListSearch(
+	node: INodeType,
+	method: string,
+	opts: LoadOptionsRun & { filter?: string; paginationToken?: string },
+): Promise<INodeListSearchResult> {
+	const fn = node.methods?.listSearch?.[method];
+	if (!fn) throw new Error(`node has no listSearch method ${method}`);
+	try {
+		const out = await fn.call(makeLoadOptionsContext(node, opts), opts.filter, opts.paginationToken);
+		recorded.push(JSON.stringify(out));
+		return out;
+	} catch (err) {
+		recordError(err);
+		throw err;
+	}
 }

@@ -83,9 +83,6 @@ const V2: Table = {
 	verifyCredentials: e('GET', '/2/users/me', 'app', 'verify credentials'),
 };
 
-/** v2's deprecated query-string replay form. */
-export const V2_REPLAY_LEGACY = e('POST', '/2/account_activity/replay/webhooks/:webhook_id/subscriptions/all', 'bearer', 'start replay');
-
 /** Premium: every environment's webhooks at once. */
 export const PREMIUM_ALL_WEBHOOKS = e('GET', '/1.1/account_activity/all/webhooks.json', 'bearer', 'list webhooks of all environments');
 

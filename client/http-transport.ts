@@ -16,6 +16,8 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export type AuthSpec =
 	| { kind: 'oauth1'; token: UserToken }
+	/** An OAuth 2.0 user-context access token (authorization code + PKCE), sent as Bearer. */
+	| { kind: 'oauth2user'; accessToken: string }
 	| { kind: 'bearer' }
 	| { kind: 'basic' }
 	| { kind: 'none' };
@@ -161,6 +163,8 @@ export class HttpTransport {
 		switch (spec.auth.kind) {
 			case 'oauth1':
 				return oauth1Header(this.o.oauth, { method: spec.method, url: built.url.toString(), form: spec.form }, spec.auth.token);
+			case 'oauth2user':
+				return 'Bearer ' + spec.auth.accessToken;
 			case 'bearer':
 				return 'Bearer ' + (await this.o.getBearer());
 			case 'basic':
@@ -236,6 +240,7 @@ export class HttpTransport {
 		let out = text;
 		const secrets = this.o.secrets();
 		if (spec.auth.kind === 'oauth1') secrets.push(spec.auth.token.secret);
+		if (spec.auth.kind === 'oauth2user') secrets.push(spec.auth.accessToken);
 		for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('***');
 		return out;
 	}

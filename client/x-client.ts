@@ -4,7 +4,7 @@
  * shape per operation. All ids are strings.
  */
 import { randomInt } from 'node:crypto';
-import { endpointFor, OAUTH2_TOKEN, PREMIUM_ALL_WEBHOOKS, V2_REPLAY_LEGACY, type AaaOperation, type EndpointDef } from './aaa-endpoints';
+import { endpointFor, OAUTH2_TOKEN, PREMIUM_ALL_WEBHOOKS, type AaaOperation, type EndpointDef } from './aaa-endpoints';
 import { normaliseBaseUrl } from './base-url';
 import { XApiError } from './errors';
 import { HttpTransport, type RequestSpec, type RetryPolicy, type XResponse } from './http-transport';
@@ -55,8 +55,6 @@ export interface ReplayRequest {
 	webhookId: string;
 	from: Date | string;
 	to: Date | string;
-	/** v2 only: 'json' is POST /2/webhooks/replay (default), 'query' the deprecated form. */
-	v2Form?: 'json' | 'query';
 }
 
 const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
@@ -317,11 +315,11 @@ export class XClient {
 		const from_date = formatReplayDate(req.from);
 		const to_date = formatReplayDate(req.to);
 		let res: XResponse;
-		if (this.flavour === 'v2' && req.v2Form !== 'query') {
+		// v2: POST /2/webhooks/replay (X removed POST /2/account_activity/replay/... on 2026-03-25).
+		if (this.flavour === 'v2') {
 			res = await this.call(endpointFor('v2', 'replay'), { json: { webhook_id: req.webhookId, from_date, to_date } });
 		} else {
-			const def = this.flavour === 'v2' ? V2_REPLAY_LEGACY : endpointFor(this.flavour, 'replay');
-			res = await this.call(def, { params: { webhook_id: req.webhookId }, query: { from_date, to_date } });
+			res = await this.call(endpointFor(this.flavour, 'replay'), { params: { webhook_id: req.webhookId }, query: { from_date, to_date } });
 		}
 		const b = unwrapData(res.body) as Record<string, unknown> | undefined;
 		const job = (b?.replay_event ?? b ?? {}) as Record<string, unknown>; // quickstart shape: {for_user_id, replay_event:{…}}

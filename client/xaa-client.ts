@@ -3,13 +3,15 @@
  * XClient's transport (signing, bearer, typed XApiError, rate-limit state and gate, retries);
  * reach it as `client.xaa`.
  *
- * Auth per event type: public types with app-only Bearer (the user id goes in the filter);
- * private types with the subscribing user's own OAuth 1.0a token, which the caller passes as
- * `user`. Creating a private-type subscription without one fails before anything is sent.
- * List is sent with Bearer; update and delete take Bearer only (OpenAPI).
+ * Auth per event type, one rule (`xaaCreateAuth`): the filter user's own context whenever the
+ * caller has a token for them (an OAuth 2.0 user access token, sent as Bearer, or an OAuth 1.0a
+ * user token); app-only Bearer only for public types without one. A private type without a user
+ * token, or an OAuth 2.0 token not granted the type's scope, fails before anything is sent
+ * (`XaaAuthError`, naming the type and what is missing). List is sent with Bearer; update and
+ * delete take Bearer only (OpenAPI).
  */
 import { XApiError } from './errors';
-import type { RequestSpec, XResponse } from './http-transport';
+import type { AuthSpec, RequestSpec, XResponse } from './http-transport';
 import type { UserToken } from './types';
 import {
 	XAA_DIRECTIONS,
@@ -62,6 +64,71 @@ export class XaaValidationError extends Error {
 	}
 }
 
+/**
+ * The filter user's OAuth 2.0 user-context access token and, when known, the scopes X granted it
+ * (the token response's space-separated `scope`).
+ */
+export interface XaaOAuth2UserToken {
+	accessToken: string;
+	scopes?: readonly string[] | string;
+}
+
+/** A create the client will not send: the type needs user context or a scope the caller lacks. */
+export class XaaAuthError extends XaaValidationError {
+	constructor(
+		message: string,
+		readonly eventType: XaaEventType,
+		/** user_token: no user token for a private type; scope: the OAuth 2.0 token lacks `scope`. */
+		readonly missing: 'user_token' | 'scope',
+		readonly scope?: string,
+	) {
+		super(message, missing === 'scope' ? 'oauth2.scopes' : 'user');
+		this.name = 'XaaAuthError';
+	}
+}
+
+export const grantedScopes = (scopes: readonly string[] | string | undefined): string[] | undefined =>
+	scopes === undefined
+		? undefined
+		: (typeof scopes === 'string' ? scopes.split(/[\s,]+/) : [...scopes]).map((x) => x.trim()).filter(Boolean);
+
+/**
+ * The one auth rule for an XAA create: the filter user's context when a token for them is at hand
+ * (OAuth 2.0 first when it holds the type's scope, else OAuth 1.0a), app Bearer for public types
+ * without one. Throws XaaAuthError for a private type without a user token, or an OAuth 2.0
+ * token (and no OAuth 1.0a one) missing the type's scope.
+ */
+export function xaaCreateAuth(
+	eventType: XaaEventType,
+	tokens: { user?: UserToken; oauth2?: XaaOAuth2UserToken },
+): AuthSpec {
+	const info = XAA_EVENT_CATALOGUE[eventType];
+	const oauth1 = tokens.user?.token && tokens.user?.secret ? tokens.user : undefined;
+	const oauth2 = tokens.oauth2?.accessToken ? tokens.oauth2 : undefined;
+	if (oauth2) {
+		const granted = grantedScopes(oauth2.scopes);
+		const scope = info.oauth2Scope;
+		if (!scope || !granted || granted.includes(scope)) return { kind: 'oauth2user', accessToken: oauth2.accessToken };
+		if (!oauth1) {
+			throw new XaaAuthError(
+				`${eventType} needs the OAuth 2.0 scope ${scope}, which the user's token was not granted (granted: ${granted.join(' ') || 'none'}): ` +
+					`add ${scope} to the credential's scopes and reconnect it`,
+				eventType,
+				'scope',
+				scope,
+			);
+		}
+	}
+	if (oauth1) return { kind: 'oauth1', token: oauth1 };
+	if (info.visibility === 'public') return { kind: 'bearer' };
+	throw new XaaAuthError(
+		`${eventType} is a private XAA event type: X accepts it only in the user's own context ` +
+			`(an OAuth 2.0 user token with scope ${info.oauth2Scope ?? 'n/a'}, or an OAuth 1.0a user token); none was given for this user, so it was not sent`,
+		eventType,
+		'user_token',
+	);
+}
+
 export interface XaaCreateRequest {
 	/** Canonical type or a published alias (chat.conversation_join). */
 	eventType: XaaEventType | string;
@@ -69,8 +136,10 @@ export interface XaaCreateRequest {
 	tag?: string;
 	/** The v2 webhook to deliver to (without one X delivers to the activity stream only). */
 	webhookId?: string;
-	/** The subscribing user's own OAuth 1.0a token: required for private event types. */
+	/** The filter user's own OAuth 1.0a token. */
 	user?: UserToken;
+	/** The filter user's own OAuth 2.0 user access token (preferred when it holds the type's scope). */
+	oauth2?: XaaOAuth2UserToken;
 }
 
 export interface XaaCreateResult extends XaaSubscription {
@@ -85,10 +154,9 @@ export interface XaaUpdateRequest {
 
 const ID = /^\d{1,19}$/;
 
-const isDuplicate = (err: unknown): err is XApiError =>
-	err instanceof XApiError &&
-	(err.reason === 'DuplicateSubscriptionFailed' ||
-		/already exists|duplicate subscription/i.test(err.xMessage));
+/** A create refusal that may mean "already exists": decided by listing, not by the wording. */
+const mayBeDuplicate = (err: unknown): err is XApiError =>
+	err instanceof XApiError && (err.status === 400 || err.status === 409);
 
 function sameFilter(a: XaaFilter, b: XaaFilter): boolean {
 	return (
@@ -212,7 +280,7 @@ export class XaaClient {
 		method: RequestSpec['method'],
 		operation: string,
 		extra: Partial<Pick<RequestSpec, 'params' | 'query' | 'json'>> & {
-			user?: UserToken;
+			auth?: AuthSpec;
 			template?: string;
 		},
 	): Promise<XResponse> {
@@ -222,7 +290,7 @@ export class XaaClient {
 			params: extra.params,
 			query: extra.query,
 			json: extra.json,
-			auth: extra.user ? { kind: 'oauth1', token: extra.user } : { kind: 'bearer' },
+			auth: extra.auth ?? { kind: 'bearer' },
 			operation,
 			// create is repeatable: a second one answers "already exists", which counts as success
 			idempotent: true,
@@ -230,34 +298,24 @@ export class XaaClient {
 	}
 
 	/**
-	 * Creates a subscription. Public event types go with Bearer, private ones with `req.user`.
-	 * "Already exists" is success: the existing subscription comes back with `alreadyExisted`.
+	 * Creates a subscription, authorised by `xaaCreateAuth`. A 400 or 409 is checked against the
+	 * list before it counts as a failure: a subscription with the same (event_type, filter) means
+	 * it already exists, whatever X's wording (X publishes no failure vocabulary for XAA creates).
 	 */
 	async create(req: XaaCreateRequest): Promise<XaaCreateResult> {
 		const { eventType, body } = validateXaaCreate(req);
-		const info = XAA_EVENT_CATALOGUE[eventType];
-		let user: UserToken | undefined;
-		if (info.visibility === 'private') {
-			if (!req.user?.token || !req.user?.secret) {
-				throw new XaaValidationError(
-					`${eventType} is a private XAA event type: X only accepts it with the subscribing user's own OAuth 1.0a token ` +
-						`(pass it as user); app-only Bearer is refused`,
-					'user',
-				);
-			}
-			user = req.user;
-		}
+		const auth = xaaCreateAuth(eventType, { user: req.user, oauth2: req.oauth2 });
 		let res: XResponse;
 		try {
-			res = await this.send('POST', 'create XAA subscription', { json: body, user });
+			res = await this.send('POST', 'create XAA subscription', { json: body, auth });
 		} catch (err) {
-			if (!isDuplicate(err)) throw err;
-			const existing = await this.findExisting(
-				eventType,
-				body.filter,
-				body.webhook_id,
-				err.xMessage,
-			);
+			if (!mayBeDuplicate(err)) throw err;
+			let existing: XaaSubscription | undefined;
+			try {
+				existing = await this.findExisting(eventType, body.filter, body.webhook_id);
+			} catch {
+				throw err; // the list failed too: the create's own error says more
+			}
 			if (!existing) throw err;
 			return { ...existing, alreadyExisted: true };
 		}
@@ -271,25 +329,18 @@ export class XaaClient {
 		return { ...sub, alreadyExisted: false };
 	}
 
-	/** The subscription X holds for this (event type, filter[, webhook]); the id in X's message first. */
+	/** The subscription X holds for this (event type, filter), preferring one on the same webhook. */
 	private async findExisting(
 		eventType: XaaEventType,
 		rawFilter: Record<string, string>,
 		webhookId: string | undefined,
-		message = '',
 	): Promise<XaaSubscription | undefined> {
-		const all = await this.listAll();
-		const idInMessage = /subscription(?:_id| id)?[\s:="]+(\d{1,19})/i.exec(message)?.[1];
-		if (idInMessage) {
-			const byId = all.find((s) => s.id === idInMessage);
-			if (byId) return byId;
-		}
 		const filter: XaaFilter = {
 			userId: rawFilter.user_id,
 			keyword: rawFilter.keyword,
 			direction: rawFilter.direction as XaaDirection | undefined,
 		};
-		const matches = all.filter((s) => s.eventType === eventType && sameFilter(s.filter, filter));
+		const matches = (await this.listAll()).filter((s) => s.eventType === eventType && sameFilter(s.filter, filter));
 		return matches.find((s) => s.webhookId === webhookId) ?? matches[matches.length - 1];
 	}
 

@@ -4,7 +4,14 @@
  *
  * Sources: REFERENCE.md "X Activity API (XAA)" and `xaa/openapi-activity-subset.json` (the
  * create-subscription `event_type` enum, the OAuth 2 scope rule and the actor-only rule for
- * mute/block). Where they are silent the entry says "ours".
+ * mute/block).
+ *
+ * Visibility follows X's docs to the letter: the public list (app-only Bearer with the user id in
+ * the filter) is profile.update.*, post.create, post.delete, broadcast.start and broadcast.end.
+ * Every other type is private: it needs the filter user's own user-context authorisation (an
+ * OAuth 2.0 user token with the type's scope, or an OAuth 1.0a user token, which the OpenAPI
+ * accepts). User context is accepted for public types too. `direction` is documented for
+ * like.create only.
  */
 
 /** Every XAA event type X delivers (canonical dot-notation names). */
@@ -78,6 +85,15 @@ export type XaaCategory =
 	| 'broadcast'
 	| 'oauth';
 
+/** The OAuth 2.0 user-context scopes X names for XAA subscriptions. */
+export type XaaOAuth2Scope =
+	| 'tweet.read'
+	| 'like.read'
+	| 'dm.read'
+	| 'mute.read'
+	| 'block.read'
+	| 'broadcast.read';
+
 export interface XaaEventTypeInfo {
 	type: XaaEventType;
 	category: XaaCategory;
@@ -95,7 +111,7 @@ export interface XaaEventTypeInfo {
 	/** False for oauth.revoke: X delivers it unasked (with `filter: {}`); it is not in the create enum. */
 	subscribable: boolean;
 	/** The OAuth 2.0 scope X requires of a user-context OAuth 2 token for this type. */
-	oauth2Scope: 'tweet.read' | 'like.read' | 'dm.read' | 'mute.read' | 'block.read' | null;
+	oauth2Scope: XaaOAuth2Scope | null;
 	/** What an event of this type means, for the subscription's user (or keyword). */
 	description: string;
 }
@@ -124,23 +140,21 @@ const ROWS: Row[] = [
 		"a like: inbound = someone liked the user's post, outbound = the user liked a post",
 		{ directional: true },
 	],
-	// ours: follow events have a source and a target, so direction is accepted (X's sample shows a
-	// follow seen from the followed account's subscription); without direction both are delivered.
+	// Follow events carry source and target: one follow.follow subscription without direction
+	// serves both "new follower" and "follow given". Not on the docs' public list: private.
 	[
 		'follow.follow',
 		'follow',
-		'public',
+		'private',
 		'user_id',
-		'the user followed someone (outbound) or was followed (inbound)',
-		{ directional: true },
+		'the user followed someone, or someone followed the user (source and target in the event)',
 	],
 	[
 		'follow.unfollow',
 		'follow',
-		'public',
+		'private',
 		'user_id',
-		'the user unfollowed someone (outbound) or was unfollowed (inbound)',
-		{ directional: true },
+		'the user unfollowed someone, or someone unfollowed the user',
 	],
 	['profile.update.bio', 'profile', 'public', 'user_id', 'the user changed their bio'],
 	[
@@ -238,20 +252,19 @@ const ROWS: Row[] = [
 	[
 		'news.new',
 		'news',
-		'public',
+		'private',
 		'keyword',
 		'a new Grok-curated news story matches the keyword (enterprise)',
 	],
-	['spaces.start', 'spaces', 'public', 'user_id', 'the user started a Space'],
-	['spaces.end', 'spaces', 'public', 'user_id', 'a Space of the user ended'],
+	['spaces.start', 'spaces', 'private', 'user_id', 'the user started a Space'],
+	['spaces.end', 'spaces', 'private', 'user_id', 'a Space of the user ended'],
 	['broadcast.start', 'broadcast', 'public', 'user_id', 'the user started a live broadcast'],
 	['broadcast.end', 'broadcast', 'public', 'user_id', 'a live broadcast of the user ended'],
-	// ours: neither REFERENCE list names broadcast.chat; the OpenAPI scope rule gives it tweet.read
-	// (like the public post events), so it is treated as public.
+	// Private, scope broadcast.read (REFERENCE.md, XAA subscriptions).
 	[
 		'broadcast.chat',
 		'broadcast',
-		'public',
+		'private',
 		'user_id',
 		'a chat message on a live broadcast of the user',
 	],
@@ -265,7 +278,8 @@ const ROWS: Row[] = [
 	],
 ];
 
-function scopeOf(category: XaaCategory): XaaEventTypeInfo['oauth2Scope'] {
+function scopeOf(type: XaaEventType, category: XaaCategory): XaaEventTypeInfo['oauth2Scope'] {
+	if (type === 'broadcast.chat') return 'broadcast.read';
 	switch (category) {
 		case 'dm':
 		case 'chat':
@@ -296,7 +310,7 @@ export const XAA_EVENT_CATALOGUE: Readonly<Record<XaaEventType, XaaEventTypeInfo
 				directional: extra?.directional ?? false,
 				actorOnly: extra?.actorOnly ?? false,
 				subscribable: extra?.subscribable ?? true,
-				oauth2Scope: scopeOf(category),
+				oauth2Scope: scopeOf(type, category),
 				description,
 			}),
 		]),
@@ -384,9 +398,9 @@ export const AAA_TO_XAA: readonly AaaToXaaMapping[] = [
 	{
 		aaa: 'follow_events (follow)',
 		xaa: ['follow.follow'],
-		note: 'no direction: follows by and of the user',
+		note: 'one subscription: follows by and of the user (source and target tell them apart); private',
 	},
-	{ aaa: 'follow_events (unfollow)', xaa: ['follow.unfollow'], note: 'same activity' },
+	{ aaa: 'follow_events (unfollow)', xaa: ['follow.unfollow'], note: 'same activity; private' },
 	{
 		aaa: 'block_events (block / unblock)',
 		xaa: ['block.block', 'block.unblock'],

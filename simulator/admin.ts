@@ -12,6 +12,8 @@
  * - POST /_sim/deliver               {payload, webhookId?, duplicate?}
  * - POST /_sim/crc                   {webhookId}: the hourly CRC, now
  * - POST /_sim/revoke                {userId}
+ * - POST /_sim/oauth2/token          {userId, scopes?, expiresInSeconds?}: an OAuth 2.0 user token
+ * - POST /_sim/oauth2/expire         {accessToken}: the token expires now
  */
 import type { IncomingMessage } from 'node:http';
 
@@ -40,6 +42,8 @@ export interface AdminApi {
 	) => Promise<DeliveryRecord[]>;
 	runCrc: (webhookId: string) => Promise<{ ok: boolean } | undefined>;
 	revokeUser: (userId: string) => boolean;
+	issueOAuth2Token?: (userId: string, opts: { scopes?: string[]; expiresInSeconds?: number }) => unknown;
+	expireOAuth2Token?: (accessToken: string) => boolean;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -163,6 +167,21 @@ export function createAdminHandler(api: AdminApi): AdminHandler {
 				return api.revokeUser(id)
 					? { status: 200, body: { revoked: id } }
 					: err(404, `no user ${id}`);
+			}
+			case '/_sim/oauth2/token': {
+				const id = optString(b.userId);
+				if (!id || !api.issueOAuth2Token) return err(400, 'userId is required');
+				const scopes = Array.isArray(b.scopes) ? b.scopes.filter((x): x is string => typeof x === 'string') : undefined;
+				try {
+					return { status: 200, body: api.issueOAuth2Token(id, { scopes, expiresInSeconds: optNumber(b.expiresInSeconds) }) };
+				} catch (e) {
+					return err(404, (e as Error).message);
+				}
+			}
+			case '/_sim/oauth2/expire': {
+				const t = optString(b.accessToken);
+				if (!t || !api.expireOAuth2Token) return err(400, 'accessToken is required');
+				return api.expireOAuth2Token(t) ? { status: 200, body: { expired: true } } : err(404, 'no such access token');
 			}
 		}
 		return err(404, `unknown admin endpoint ${method} ${path}`);

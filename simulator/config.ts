@@ -39,6 +39,9 @@ export interface SimAppInput {
 	name?: string;
 	/** Which configured user owns the app (its token is the app-owner OAuth1 token). Default: first user. */
 	ownerUserId?: string;
+	/** The app's OAuth 2.0 client id and secret (user-context tokens). Default: generated. */
+	oauth2ClientId?: string;
+	oauth2ClientSecret?: string;
 }
 
 export interface FaultConfig {
@@ -113,6 +116,8 @@ export interface ResolvedApp {
 	appId: string;
 	name: string;
 	ownerUserId: string;
+	oauth2ClientId: string;
+	oauth2ClientSecret: string;
 }
 
 export interface ResolvedConfig {
@@ -274,7 +279,12 @@ export function resolveConfig(config: SimulatorConfig = {}): ResolvedConfig {
 		appId: config.app?.appId ?? '29000001',
 		name: config.app?.name ?? 'x-aaa-simulator',
 		ownerUserId,
+		oauth2ClientId: '',
+		oauth2ClientSecret: '',
 	};
+	// drawn after the other credentials, so those stay the same for a given seed
+	app.oauth2ClientId = config.app?.oauth2ClientId ?? randomAlnum(rng, 34);
+	app.oauth2ClientSecret = config.app?.oauth2ClientSecret ?? randomAlnum(rng, 50);
 
 	const crcDefault: Record<ApiFlavour, number> = { enterprise: 3000, premium: 3000, v2: 10000 };
 	const crcTimeoutMs =

@@ -6,7 +6,7 @@ import type { NonceStore } from './oauth-verify';
 import type { RateLimiter } from './rate-limits';
 import type { SimState } from './state';
 
-export type AuthKind = 'oauth1-app' | 'oauth1-user' | 'bearer' | 'basic' | 'none' | 'admin';
+export type AuthKind = 'oauth1-app' | 'oauth1-user' | 'oauth2-user' | 'bearer' | 'basic' | 'none' | 'admin';
 
 /** One answered request. Never holds a secret: no headers, no query, no body. */
 export interface RequestLogEntry {

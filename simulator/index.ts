@@ -25,6 +25,7 @@ import { RateLimiter } from './rate-limits';
 import { isoV2 } from './responses';
 import { enterpriseRoutes, premiumRoutes } from './routes-v1';
 import { oauth2Routes } from './routes-oauth2';
+import { oauth2UserRoutes, type IssuedOAuth2Token } from './oauth2-user';
 import { accountRoutes } from './routes-account';
 import { v2Routes } from './routes-v2';
 import { createRequestHandler } from './server';
@@ -34,7 +35,7 @@ import type { XaaEventType } from '../client/xaa-event-types';
 import { emitXaaEvents, type XaaEmitOptions, type XaaEmitResult } from './xaa-emit';
 import { XaaEventBuilder } from './xaa-events';
 import { xaaRoutes, xaaSubscriptionJson } from './xaa-routes';
-import type { XaaSimulatorConfig } from './xaa-state';
+import type { XaaSimulatorConfig, XaaStreamListener } from './xaa-state';
 
 export type { SimUser, SimUserInput, SimulatorConfig, FaultConfig, SimAppInput } from './config';
 export { ConfigError, generateUsers, loadConfigFile } from './config';
@@ -48,7 +49,10 @@ export type { ReplayJobRecord } from './state';
 export type { CrcResult } from './webhooks';
 export type { XaaEmitOptions, XaaEmitResult } from './xaa-emit';
 export { XaaEventBuilder, type XaaBuildOptions, type XaaEventParts } from './xaa-events';
-export type { XaaSimulatorConfig, XaaSimulatorOptions } from './xaa-state';
+export type { XaaSimulatorConfig, XaaSimulatorOptions, XaaStreamListener, XaaTier } from './xaa-state';
+export { XAA_TIER_CAPS } from './xaa-state';
+export type { IssuedOAuth2Token } from './oauth2-user';
+export { OAUTH2_ACCESS_TOKEN_SECONDS } from './oauth2-user';
 
 /** startSimulator's options: SimulatorConfig plus the X Activity API's (`xaa`). */
 export type SimulatorOptions = SimulatorConfig & XaaSimulatorConfig;
@@ -80,6 +84,9 @@ export interface SimulatorApp {
 	/** Every premium environment name. */
 	environments: string[];
 	flavours: ApiFlavour[];
+	/** The app's OAuth 2.0 client (authorization code + PKCE for user-context tokens). */
+	oauth2ClientId: string;
+	oauth2ClientSecret: string;
 }
 
 export interface WebhookInfo {
@@ -128,6 +135,18 @@ export interface Simulator {
 	/** The app's XAA subscriptions, oldest first. */
 	xaaSubscriptions(): XaaSubscriptionInfo[];
 	readonly xaaEvents: XaaEventBuilder;
+	/**
+	 * An OAuth 2.0 user-context token for the user, as X's token endpoint would issue it after
+	 * consent (a refresh token with offline.access). Default scopes: every read scope XAA names.
+	 */
+	issueOAuth2Token(userId: string, opts?: { scopes?: string[]; expiresInSeconds?: number }): IssuedOAuth2Token;
+	/** The access token expires now: the next request with it answers 401. */
+	expireOAuth2Token(accessToken: string): boolean;
+	/**
+	 * Events of subscriptions without webhook_id (X: the activity stream only) go to `listener`;
+	 * the activity stream endpoint hangs here. Returns the unsubscribe function.
+	 */
+	onXaaStreamEvent(listener: XaaStreamListener): () => void;
 	/** The next n API requests (matching pathPattern) answer `status` (default 503). */
 	failNext(n: number, opts?: FailNextOptions): void;
 	/** The next n API requests (matching pathPattern) are never answered. */
@@ -142,6 +161,9 @@ export interface Simulator {
 	/** Closes the server and every socket, cancels timers and outgoing requests. */
 	stop(): Promise<void>;
 }
+
+/** The scopes of this package's OAuth 2.0 credential by default. */
+const DEFAULT_OAUTH2_SCOPES = ['tweet.read', 'users.read', 'like.read', 'dm.read', 'mute.read', 'block.read', 'broadcast.read', 'offline.access'];
 
 export async function startSimulator(config: SimulatorOptions = {}): Promise<Simulator> {
 	const resolved = resolveConfig(config);
@@ -195,6 +217,7 @@ export async function startSimulator(config: SimulatorOptions = {}): Promise<Sim
 		u.revoked = true;
 		state.dropUserEverywhere(userId);
 		state.xaa.dropAuthorisedBy(userId);
+		state.oauth2.revokeUser(userId);
 		return true;
 	};
 
@@ -209,6 +232,12 @@ export async function startSimulator(config: SimulatorOptions = {}): Promise<Sim
 	const emit = (kind: EmitKind, opts: EmitOptions = {}) => emitEvents(ctx, builder, kind, opts);
 	const emitXaa = (eventType: XaaEventType, opts: XaaEmitOptions = {}) =>
 		emitXaaEvents(ctx, xaaBuilder, eventType, opts);
+
+	const issueOAuth2Token = (userId: string, opts: { scopes?: string[]; expiresInSeconds?: number } = {}) => {
+		const u = state.user(userId);
+		if (!u) throw new Error(`issueOAuth2Token: no user ${userId}`);
+		return state.oauth2.issue(u.id, opts.scopes ?? DEFAULT_OAUTH2_SCOPES, opts.expiresInSeconds);
+	};
 
 	const stats = (): SimulatorStats => ({
 		requests: ctx.stats.requests,
@@ -253,9 +282,11 @@ export async function startSimulator(config: SimulatorOptions = {}): Promise<Sim
 			return r && { ok: r.ok, ...(r.reason ? { reason: r.reason, detail: r.detail } : {}) };
 		},
 		revokeUser,
+		issueOAuth2Token: (userId, opts) => issueOAuth2Token(userId, opts),
+		expireOAuth2Token: (t) => state.oauth2.expire(t),
 	});
 
-	const routes = [...oauth2Routes(), ...accountRoutes(), ...enterpriseRoutes(), ...premiumRoutes(), ...v2Routes(), ...xaaRoutes()];
+	const routes = [...oauth2Routes(), ...oauth2UserRoutes(), ...accountRoutes(), ...enterpriseRoutes(), ...premiumRoutes(), ...v2Routes(), ...xaaRoutes()];
 	const server = http.createServer(createRequestHandler(ctx, routes, admin));
 	// Node clients keep an idle socket for the server's hint minus 1 s: a 1 s hint means no reuse at all.
 	server.keepAliveTimeout = 5000;
@@ -286,6 +317,8 @@ export async function startSimulator(config: SimulatorOptions = {}): Promise<Sim
 			environment: resolved.environments[0] ?? 'dev',
 			environments: [...resolved.environments],
 			flavours: [...resolved.flavours],
+			oauth2ClientId: resolved.app.oauth2ClientId,
+			oauth2ClientSecret: resolved.app.oauth2ClientSecret,
 		},
 		users: () => state.users(),
 		addUser: (u) => state.addUser(u),
@@ -300,6 +333,12 @@ export async function startSimulator(config: SimulatorOptions = {}): Promise<Sim
 		emitXaa,
 		xaaSubscriptions: () => state.xaa.list().map((s) => xaaSubscriptionJson(s) as unknown as XaaSubscriptionInfo),
 		xaaEvents: xaaBuilder,
+		issueOAuth2Token,
+		expireOAuth2Token: (t) => state.oauth2.expire(t),
+		onXaaStreamEvent: (listener) => {
+			state.xaa.streamListeners.add(listener);
+			return () => void state.xaa.streamListeners.delete(listener);
+		},
 		failNext: (n, opts) => ctx.faults.failNext(n, opts),
 		hangNext: (n = 1, opts) => ctx.faults.hangNext(n, opts),
 		replayJobs: () => [...state.replayJobs.values()],

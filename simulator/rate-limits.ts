@@ -44,6 +44,9 @@ export const RATE_LIMIT_DEFAULTS = {
 	'xaa.subscriptions.update': 500,
 	'xaa.subscriptions.delete': 500,
 	'oauth2.token': 450,
+	// ours: X publishes no limit for its OAuth 2.0 user-token endpoints.
+	'oauth2.userToken': 450,
+	'oauth2.authorize': 450,
 	'account.verifyCredentials': 75,
 	'v2.users.me': 75,
 } as const;

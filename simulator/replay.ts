@@ -2,8 +2,9 @@
  * Replay jobs. Enterprise: `from_date`/`to_date` as yyyymmddhhmm UTC within the last 5 days,
  * from at least 31 minutes ago, to at least 10 minutes ago, from < to. v2: within the last 24
  * hours, to not in the future. One job per webhook at a time. The job re-delivers the stored
- * events with from <= time < to, oldest first, each with `"meta":{"replay":true}` added, without
- * retries, then posts `replay_job_status` (Complete, or Incomplete when a delivery failed).
+ * events with from <= time < to, oldest first, byte for byte as first delivered (X's docs give
+ * replayed events no marker), without retries, then posts `replay_job_status` (Complete, or
+ * Incomplete when a delivery failed).
  */
 import type { SimContext } from './context';
 import { deliverOnce } from './delivery';
@@ -61,19 +62,6 @@ export function validateWindow(
 	return ok({ from, to });
 }
 
-/** Adds `"meta":{"replay":true}` to a JSON object's bytes without re-serialising it. */
-export function markReplay(body: Buffer): Buffer {
-	const text = body.toString('utf8');
-	const end = text.lastIndexOf('}');
-	if (end < 0 || !text.trimStart().startsWith('{')) return body;
-	const inner = text.slice(text.indexOf('{') + 1, end).trim();
-	const sep = inner.length ? ',' : '';
-	return Buffer.from(
-		`${text.slice(0, end).replace(/\s+$/, '')}${sep}"meta":{"replay":true}${text.slice(end)}`,
-		'utf8',
-	);
-}
-
 export function startReplay(
 	ctx: SimContext,
 	webhook: WebhookRecord,
@@ -114,7 +102,7 @@ async function runReplay(
 	job.state = 'Running';
 	for (const e of ctx.state.eventsInWindow(webhook.id, job.fromMs, job.toMs)) {
 		if (ctx.life.stopped) break;
-		const r = await deliverOnce(ctx, webhook, markReplay(e.body), 'replay', 0, []);
+		const r = await deliverOnce(ctx, webhook, e.body, 'replay', 0, []);
 		if (r.delivered) job.delivered++;
 		else job.failed++;
 	}

@@ -6,11 +6,15 @@ import type { RateLimitGroup } from './rate-limits';
 import type { Reply } from './responses';
 
 /**
- * app: OAuth 1.0a with the app owner's token; user: OAuth 1.0a with any authorised user's token;
- * bearer: app-only OAuth 2; basic: consumer key/secret (POST /oauth2/token only);
- * bearer-or-user: either Bearer or a user's OAuth 1.0a token (XAA create and list).
+ * Which of the OpenAPI's security schemes a route accepts (BearerToken = app-only OAuth 2,
+ * UserToken = OAuth 1.0a user, OAuth2UserToken = OAuth 2.0 user context):
+ * app: OAuth 1.0a with the app owner's token (v1.1); user: v1.1 OAuth 1.0a with any authorised
+ * user's token, v2 UserToken or OAuth2UserToken; bearer: BearerToken only; basic: the handler
+ * authenticates itself (POST /oauth2/token, the OAuth 2.0 user-token endpoints);
+ * bearer-or-user: all three (XAA create and list); bearer-or-oauth1: BearerToken or UserToken
+ * (v2 webhook create, CRC, delete).
  */
-export type RouteAuth = 'app' | 'user' | 'bearer' | 'basic' | 'bearer-or-user';
+export type RouteAuth = 'app' | 'user' | 'bearer' | 'basic' | 'bearer-or-user' | 'bearer-or-oauth1';
 
 export interface RequestCtx {
 	sim: SimContext;
@@ -21,8 +25,10 @@ export interface RequestCtx {
 	rawBody: Buffer;
 	contentType: string;
 	authorization?: string;
-	/** The authenticated user for OAuth 1.0a routes. */
+	/** The authenticated user (OAuth 1.0a or OAuth 2.0 user context). */
 	user?: SimUser;
+	/** Set when the user authenticated with an OAuth 2.0 user token: the scopes it was granted. */
+	oauth2Scopes?: string[];
 }
 
 export interface Route {

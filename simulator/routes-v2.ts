@@ -50,7 +50,7 @@ export function v2Routes(): Route[] {
 	const r = routeBuilder({ api: 'v2', flavour: 'v2' });
 	const A = '/2/account_activity';
 	return [
-		r('POST', '/2/webhooks', 'bearer', 'v2.webhooks.create', async (rc) => {
+		r('POST', '/2/webhooks', 'bearer-or-oauth1', 'v2.webhooks.create', async (rc) => {
 			const body = jsonBody(rc);
 			if (!body) return badBody();
 			const res = await registerWebhook(rc.sim, 'v2', body.url ?? rc.query.get('url') ?? undefined);
@@ -67,7 +67,7 @@ export function v2Routes(): Route[] {
 				return v2Invalid('QueryParamInvalid', 'webhook_id is required');
 			return replayReply(rc, body.webhook_id, body.from_date, body.to_date);
 		}),
-		r('PUT', '/2/webhooks/:id', 'bearer', 'v2.webhooks.crc', async (rc) => {
+		r('PUT', '/2/webhooks/:id', 'bearer-or-oauth1', 'v2.webhooks.crc', async (rc) => {
 			const w = webhook(rc);
 			if (!w) return notFound();
 			const crc = await revalidate(rc.sim, w);
@@ -79,7 +79,7 @@ export function v2Routes(): Route[] {
 						detail: crc.detail ?? '',
 					});
 		}),
-		r('DELETE', '/2/webhooks/:id', 'bearer', 'v2.webhooks.delete', (rc) => {
+		r('DELETE', '/2/webhooks/:id', 'bearer-or-oauth1', 'v2.webhooks.delete', (rc) => {
 			const w = webhook(rc);
 			if (!w) return notFound();
 			rc.sim.state.deleteWebhook(w.id);
@@ -127,13 +127,7 @@ export function v2Routes(): Route[] {
 				return res.ok ? data({ subscribed: false }) : v2Failure(res.failure);
 			},
 		),
-		r('POST', `${A}/replay/webhooks/:id/subscriptions/all`, 'bearer', 'v2.replay', (rc) =>
-			replayReply(
-				rc,
-				rc.params.id,
-				rc.query.get('from_date') ?? undefined,
-				rc.query.get('to_date') ?? undefined,
-			),
-		),
+		// POST /2/account_activity/replay/webhooks/:id/subscriptions/all was removed by X on
+		// 2026-03-25: no route, so it answers v2's 404 like any unknown path.
 	];
 }

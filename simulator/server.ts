@@ -64,7 +64,18 @@ interface AuthOk {
 	kind: AuthKind;
 	identity: string;
 	user?: RequestCtx['user'];
+	oauth2Scopes?: string[];
 }
+
+/** The OpenAPI scheme names a v2 route accepts, for X's "Supported authentication types". */
+const SUPPORTED: Record<Route['auth'], string> = {
+	app: 'OAuth 1.0a User Context',
+	user: 'OAuth 1.0a User Context, OAuth 2.0 User Context',
+	bearer: 'OAuth 2.0 Application-Only',
+	basic: '',
+	'bearer-or-user': 'OAuth 1.0a User Context, OAuth 2.0 User Context, OAuth 2.0 Application-Only',
+	'bearer-or-oauth1': 'OAuth 1.0a User Context, OAuth 2.0 Application-Only',
+};
 
 /**
  * Checks the credentials a route demands. Wrong-kind choices (ours, REFERENCE.md is silent):
@@ -88,8 +99,26 @@ function authenticate(
 	if (!header) return no(v2 ? V2.unauthorized() : V1.badAuthData());
 	const isBearer = /^Bearer\s/i.test(header);
 	const oauth = parseOAuthHeader(header);
-	// XAA create / list accept either kind; the handler decides per event type.
-	const wanted = route.auth === 'bearer-or-user' ? (isBearer ? 'bearer' : 'user') : route.auth;
+
+	// A Bearer that is an OAuth 2.0 user access token (not the app's bearer): user context.
+	const o2 = isBearer ? ctx.state.oauth2.lookup(bearerToken(header) ?? '') : undefined;
+	if (o2) {
+		if (!v2 || !(route.auth === 'user' || route.auth === 'bearer-or-user')) {
+			return no(v2 ? V2.unsupportedAuth('OAuth 2.0 User Context', SUPPORTED[route.auth]) : V1.forbidden());
+		}
+		const u = ctx.state.user(o2.userId);
+		if (o2.expired || !u || u.revoked) return no(V2.unauthorized());
+		return { ok: true, kind: 'oauth2-user', identity: `user:${u.id}`, user: u, oauth2Scopes: o2.scopes };
+	}
+
+	// XAA create / list accept either kind; the handler decides per event type. v2 webhooks
+	// (create, CRC, delete) accept the app's Bearer or an OAuth 1.0a user token (OpenAPI).
+	const wanted =
+		route.auth === 'bearer-or-user' || route.auth === 'bearer-or-oauth1'
+			? isBearer
+				? 'bearer'
+				: 'user'
+			: route.auth;
 
 	if (wanted === 'bearer') {
 		if (oauth) {
@@ -280,6 +309,7 @@ async function handle(
 		contentType: String(req.headers['content-type'] ?? ''),
 		authorization: req.headers.authorization,
 		user: auth.user,
+		oauth2Scopes: auth.oauth2Scopes,
 	});
 	writeReply(res, reply, headers);
 	log(reply.status);

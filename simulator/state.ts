@@ -6,6 +6,7 @@ import type { ApiFlavour } from '../client/types';
 import type { SimUser, SimUserInput } from './config';
 import { normaliseUser } from './config';
 import { XaaStore } from './xaa-state';
+import { OAuth2UserTokens } from './oauth2-user';
 
 export interface WebhookRecord {
 	id: string;
@@ -52,6 +53,8 @@ export class SimState {
 	readonly replayJobs = new Map<string, ReplayJobRecord>();
 	/** X Activity API subscriptions (`/2/activity/subscriptions`). */
 	readonly xaa = new XaaStore();
+	/** OAuth 2.0 user-context tokens (authorization code + PKCE, refresh). */
+	readonly oauth2 = new OAuth2UserTokens();
 	private nextId = 1460000000000000001n;
 	private eventSeq = 0;
 

@@ -10,8 +10,9 @@
  * webhooks the user's subscriptions deliver to (else every valid v2 webhook), then the user's
  * token dies and every subscription that relied on it goes.
  *
- * Targets: the subscription's webhook_id (when that v2 webhook is valid); without one, per
- * `xaa.unboundDelivery`: every valid v2 webhook (default) or nowhere.
+ * Targets: the subscription's webhook_id (when that v2 webhook is valid). A subscription without
+ * webhook_id is delivered to no webhook (X: "goes to the activity stream only"): its events go
+ * to `ctx.state.xaa.publishToStream`, the hook the activity stream listens on.
  */
 import type { XaaDirection, XaaEventType } from '../client/xaa-event-types';
 import { XAA_EVENT_CATALOGUE } from '../client/xaa-event-types';
@@ -21,6 +22,7 @@ import { STRANGER, type Payload, type Person } from './events';
 import type { WebhookRecord } from './state';
 import type { XaaEventBuilder } from './xaa-events';
 import type { XaaSubscriptionRecord } from './xaa-state';
+import { toRawJson } from './raw-json';
 
 export interface XaaEmitOptions {
 	/** The user the event is about (filter.user_id). Default: the first subscriber of the type, else the app owner. */
@@ -63,7 +65,8 @@ export function xaaTargets(ctx: SimContext, s: XaaSubscriptionRecord | undefined
 		const w = ctx.state.webhooks.get(s.webhookId);
 		return w && w.valid ? [w] : [];
 	}
-	if (ctx.state.xaa.options.unboundDelivery === 'none') return [];
+	if (s) return []; // webhook-less: the activity stream only
+	// ours: oauth.revoke for a user with no webhook-bound subscription goes to every valid v2 webhook.
 	return ctx.state.webhooksOf('v2').filter((w) => w.valid);
 }
 
@@ -105,7 +108,9 @@ export async function emitXaaEvents(
 	// Which subscriptions see the event (the same for every copy of the count).
 	let matched: XaaSubscriptionRecord[] = [];
 	if (info.filter === 'keyword') matched = store.forKeyword(eventType, keyword ?? '');
-	else if (info.directional) {
+	else if (info.directional || info.category === 'follow') {
+		// A like or a follow concerns two users (source and target): both users' subscriptions
+		// see it, a like.create one only when its direction (if any) matches.
 		const opposite: XaaDirection = direction === 'inbound' ? 'outbound' : 'inbound';
 		matched = store
 			.forUser(eventType, user.id)
@@ -154,7 +159,8 @@ export async function emitXaaEvents(
 				const targets = xaaTargets(ctx, s);
 				for (const w of targets) webhookIds.add(w.id);
 				const body = builder.envelope(uuid, eventType, filterJson(s), s.tag, parts);
-				work.push(deliverTo(ctx, targets, body, { duplicate: opts.duplicate }));
+				if (s.webhookId === undefined) store.publishToStream(Buffer.from(toRawJson(body)), s);
+				else work.push(deliverTo(ctx, targets, body, { duplicate: opts.duplicate }));
 			}
 		}
 	}

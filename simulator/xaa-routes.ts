@@ -11,8 +11,8 @@
  * - WebhookIdInvalid, DuplicateSubscriptionFailed, SubscriptionLimitExceeded, SubscriptionNotFound,
  *   QueryParamInvalid: the published v2 AAA reasons, reused;
  * - a private event type with Bearer: 403 "Unsupported Authentication" problem naming the type;
- * - mute/block for a user other than the authenticated one, or a private type for a user who has
- *   not authorised the app: 403 "Forbidden" problem (client-forbidden).
+ * - a private type whose filter.user_id is not the authenticated user, or an OAuth 2.0 user token
+ *   without the type's scope: 403 "Forbidden" problem (client-forbidden).
  */
 import {
 	XAA_DIRECTIONS,
@@ -193,9 +193,7 @@ function create(rc: RequestCtx): Reply {
 		filter.keyword = f.keyword;
 	}
 	if (f.direction !== undefined) {
-		if (info.actorOnly) {
-			return v2Invalid('FilterInvalid', 'direction is not supported for mute.* or block.* events');
-		}
+		// direction is documented for like.create only; the FilterInvalid reason is ours.
 		if (!info.directional)
 			return v2Invalid('FilterInvalid', `${eventType} does not take filter.direction`);
 		if (typeof f.direction !== 'string' || !XAA_DIRECTIONS.includes(f.direction as XaaDirection)) {
@@ -208,9 +206,18 @@ function create(rc: RequestCtx): Reply {
 	const badHook = checkWebhookId(rc, body.webhook_id);
 	if (badHook) return badHook;
 
+	// Auth per type (REFERENCE.md): public types take the app's Bearer or user context; private
+	// types only the user's own user context (OAuth 1.0a user token or OAuth 2.0 user token).
 	let authUserId: string | undefined;
+	if (rc.oauth2Scopes && info.oauth2Scope && !rc.oauth2Scopes.includes(info.oauth2Scope)) {
+		// ours: X documents the scope each type needs, not the answer when it is missing.
+		return V2.forbidden(
+			`${eventType} needs the OAuth 2.0 scope ${info.oauth2Scope}; the token was granted: ${rc.oauth2Scopes.join(' ') || 'none'}`,
+		);
+	}
 	if (info.visibility === 'private') {
 		if (!rc.user) {
+			// ours: the Unsupported Authentication problem X answers for a wrong auth type, naming the type.
 			return v2Problem(
 				403,
 				'Unsupported Authentication',
@@ -218,15 +225,13 @@ function create(rc: RequestCtx): Reply {
 				'https://api.twitter.com/2/problems/unsupported-authentication',
 			);
 		}
-		if (info.actorOnly && filter.user_id !== rc.user.id) {
+		// "A private subscription needs the user's own user-context authorisation"; mute/block:
+		// "filter must be the authenticated user". The 403 body is ours.
+		if (filter.user_id !== undefined && filter.user_id !== rc.user.id) {
 			return V2.forbidden(
-				`${eventType} subscriptions are actor-only: filter.user_id must identify the authenticated user (${rc.user.id})`,
-			);
-		}
-		const subject = filter.user_id ? rc.sim.state.user(filter.user_id) : undefined;
-		if (!subject || subject.revoked) {
-			return V2.forbidden(
-				`User ${filter.user_id ?? ''} has not authorised this app: private event types need the user's own authorisation`,
+				info.actorOnly
+					? `${eventType} subscriptions are actor-only: filter.user_id must identify the authenticated user (${rc.user.id})`
+					: `${eventType} is private: filter.user_id must identify the authenticated user (${rc.user.id}); use that user's own token`,
 			);
 		}
 		authUserId = rc.user.id;
@@ -242,6 +247,7 @@ function create(rc: RequestCtx): Reply {
 		);
 	}
 	if (store.size >= store.options.subscriptionLimit) {
+		// The caps are X's (self-serve 1,500, enterprise 75,000, partner 150,000); the reason is ours.
 		return v2Invalid(
 			'SubscriptionLimitExceeded',
 			`the app has reached its limit of ${store.options.subscriptionLimit} subscriptions`,

@@ -6,14 +6,10 @@ import type { XaaDirection, XaaEventType } from '../client/xaa-event-types';
 
 /** XAA options of `startSimulator` (beside SimulatorConfig; not accepted in config files). */
 export interface XaaSimulatorOptions {
-	/** Subscriptions per app. Default 1500 (self-serve; enterprise is 75,000). */
+	/** The app's tier, which sets the subscription cap X publishes. Default 'self-serve'. */
+	tier?: XaaTier;
+	/** Subscriptions per app; overrides the tier's cap (tests use small caps). */
 	subscriptionLimit?: number;
-	/**
-	 * Where events of a subscription without webhook_id go. 'v2-webhooks' (default): every valid
-	 * v2 webhook of the app. 'none': nowhere (X's quickstart: without webhook_id events go to the
-	 * activity stream only, which the simulator does not serve).
-	 */
-	unboundDelivery?: 'v2-webhooks' | 'none';
 	/**
 	 * Body of create / update answers: 'openapi' (default) `{"data":{"subscription":{…}}}`,
 	 * 'flat' `{"data":{…}}`, 'array' `{"data":[{…}]}` (each published somewhere).
@@ -27,9 +23,13 @@ export interface XaaSimulatorConfig {
 	xaa?: XaaSimulatorOptions;
 }
 
+/** X's published caps on XAA subscriptions per app. */
+export const XAA_TIER_CAPS = { 'self-serve': 1500, enterprise: 75_000, partner: 150_000 } as const;
+
+export type XaaTier = keyof typeof XAA_TIER_CAPS;
+
 export interface ResolvedXaaOptions {
 	subscriptionLimit: number;
-	unboundDelivery: 'v2-webhooks' | 'none';
 	responseShape: 'openapi' | 'flat' | 'array';
 	defaultPageSize: number;
 }
@@ -42,15 +42,14 @@ export function resolveXaaOptions(o: XaaSimulatorOptions = {}): ResolvedXaaOptio
 		}
 		return v;
 	};
-	if (o.unboundDelivery !== undefined && !['v2-webhooks', 'none'].includes(o.unboundDelivery)) {
-		throw new Error('xaa.unboundDelivery must be v2-webhooks or none');
+	if (o.tier !== undefined && !Object.prototype.hasOwnProperty.call(XAA_TIER_CAPS, o.tier)) {
+		throw new Error(`xaa.tier must be one of ${Object.keys(XAA_TIER_CAPS).join(', ')}`);
 	}
 	if (o.responseShape !== undefined && !['openapi', 'flat', 'array'].includes(o.responseShape)) {
 		throw new Error('xaa.responseShape must be openapi, flat or array');
 	}
 	return {
-		subscriptionLimit: n(o.subscriptionLimit, 'subscriptionLimit', 1500, 0),
-		unboundDelivery: o.unboundDelivery ?? 'v2-webhooks',
+		subscriptionLimit: n(o.subscriptionLimit, 'subscriptionLimit', XAA_TIER_CAPS[o.tier ?? 'self-serve'], 0),
 		responseShape: o.responseShape ?? 'openapi',
 		defaultPageSize: n(o.defaultPageSize, 'defaultPageSize', 100, 1),
 	};
@@ -78,9 +77,21 @@ export interface XaaSubscriptionRecord {
 const filterKey = (f: XaaFilterRecord): string =>
 	`${f.user_id ?? ''}|${(f.keyword ?? '').toLowerCase()}|${f.direction ?? ''}`;
 
+/**
+ * Receives every event of a subscription without webhook_id (X: "goes to the activity stream
+ * only"). The activity stream (`GET /2/activity/stream`) registers one per open connection.
+ */
+export type XaaStreamListener = (envelope: Buffer, subscription: XaaSubscriptionRecord) => void;
+
 export class XaaStore {
 	private readonly subs = new Map<string, XaaSubscriptionRecord>();
 	options: ResolvedXaaOptions = resolveXaaOptions();
+	/** Hook for the activity stream: events of webhook-less subscriptions go here and nowhere else. */
+	readonly streamListeners = new Set<XaaStreamListener>();
+
+	publishToStream(envelope: Buffer, subscription: XaaSubscriptionRecord): void {
+		for (const l of this.streamListeners) l(envelope, subscription);
+	}
 
 	configure(o: XaaSimulatorOptions | undefined): void {
 		this.options = resolveXaaOptions(o);

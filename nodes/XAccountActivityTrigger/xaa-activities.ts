@@ -18,10 +18,12 @@ const BY_ACTIVITY: Partial<Record<Activity, Spec[]>> = {
 	retweet: [{ eventType: 'post.repost.create' }],
 	own_tweet: [{ eventType: 'post.create' }],
 	tweet_deleted: [{ eventType: 'post.delete' }],
-	like_received: [{ eventType: 'like.create', direction: 'inbound' }],
-	like_given: [{ eventType: 'like.create', direction: 'outbound' }],
-	new_follower: [{ eventType: 'follow.follow', direction: 'inbound' }],
-	follow_given: [{ eventType: 'follow.follow', direction: 'outbound' }],
+	// One like.create without direction delivers both sides; one follow.follow carries source and
+	// target, so it serves both follow activities (the item builder classifies from the payload).
+	like_received: [{ eventType: 'like.create' }],
+	like_given: [{ eventType: 'like.create' }],
+	new_follower: [{ eventType: 'follow.follow' }],
+	follow_given: [{ eventType: 'follow.follow' }],
 	unfollow: [{ eventType: 'follow.unfollow' }],
 	block: [{ eventType: 'block.block' }],
 	unblock: [{ eventType: 'block.unblock' }],

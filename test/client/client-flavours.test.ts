@@ -76,7 +76,7 @@ describe.each(flavours)('%s flavour', (flavour) => {
 		} else {
 			const job = await client.startReplay({ webhookId: hook.id, from, to });
 			expect(job.jobId).toMatch(/^\d+$/);
-			const second = client.startReplay({ webhookId: hook.id, from, to, v2Form: 'query' });
+			const second = client.startReplay({ webhookId: hook.id, from, to });
 			await expect(second).rejects.toMatchObject({ retryable: false });
 			const err = (await second.catch((e: unknown) => e)) as XApiError;
 			expect(err.hint).toMatch(/replay job is already running/);

@@ -114,7 +114,7 @@ describe('client.xaa against the simulator', () => {
 			.catch((e: unknown) => e);
 		expect(err).toBeInstanceOf(XaaValidationError);
 		expect((err as Error).message).toMatch(
-			/dm.received is a private XAA event type.*own OAuth 1.0a token/,
+			/dm.received is a private XAA event type.*OAuth 2.0 user token with scope dm.read, or an OAuth 1.0a user token/,
 		);
 		expect(sim.requestLog.length).toBe(before);
 	});
@@ -167,14 +167,14 @@ describe('client.xaa against the simulator', () => {
 	});
 
 	it('updates the tag and webhook only, and deletes one', async () => {
-		const sub = await client.xaa.create({ eventType: 'follow.follow', filter: { userId: ALICE } });
+		const sub = await client.xaa.create({ eventType: 'profile.update.bio', filter: { userId: ALICE } });
 		expect(sub.webhookId).toBeUndefined();
 		const updated = await client.xaa.update(sub.id, { tag: 'new tag', webhookId });
 		expect(updated).toMatchObject({
 			id: sub.id,
 			tag: 'new tag',
 			webhookId,
-			eventType: 'follow.follow',
+			eventType: 'profile.update.bio',
 		});
 		await expect(client.xaa.update(sub.id, {})).rejects.toBeInstanceOf(XaaValidationError);
 		const unknownHook = (await client.xaa
@@ -200,9 +200,9 @@ describe('client.xaa lists, bulk deletes, caps and limits', () => {
 			const types = [
 				'post.create',
 				'post.delete',
-				'follow.follow',
-				'follow.unfollow',
 				'profile.update.bio',
+				'profile.update.url',
+				'profile.update.geo',
 			] as const;
 			for (const userId of users)
 				for (const eventType of types) await client.xaa.create({ eventType, filter: { userId } });
@@ -267,7 +267,7 @@ describe('client.xaa lists, bulk deletes, caps and limits', () => {
 			await client.xaa.create({ eventType: 'post.create', filter: { userId: ALICE } });
 			await client.xaa.create({ eventType: 'post.delete', filter: { userId: ALICE } });
 			const err = (await client.xaa
-				.create({ eventType: 'follow.follow', filter: { userId: ALICE } })
+				.create({ eventType: 'profile.update.bio', filter: { userId: ALICE } })
 				.catch((e: unknown) => e)) as XApiError;
 			expect(err).toMatchObject({
 				status: 400,

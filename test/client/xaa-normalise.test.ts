@@ -25,6 +25,12 @@ import { XaaValidationError, validateXaaCreate } from '../../client/xaa-client';
 const fixture = (name: string): unknown =>
 	parseJsonLossless(readFileSync(path.join(__dirname, '../fixtures/xaa', name), 'utf8'));
 
+const pick = (i: { visibility: string; directional: boolean; oauth2Scope: string | null }) => ({
+	visibility: i.visibility,
+	directional: i.directional,
+	oauth2Scope: i.oauth2Scope,
+});
+
 describe('XAA response normalisers (published examples)', () => {
 	it('create, array of one (quickstart 1)', () => {
 		expect(
@@ -192,7 +198,7 @@ describe('XAA event-type catalogue', () => {
 			directional: false,
 		});
 		expect(XAA_EVENT_CATALOGUE['news.new']).toMatchObject({
-			visibility: 'public',
+			visibility: 'private',
 			filter: 'keyword',
 		});
 		expect(XAA_EVENT_CATALOGUE['oauth.revoke']).toMatchObject({
@@ -202,6 +208,34 @@ describe('XAA event-type catalogue', () => {
 		expect(XAA_EVENT_CATALOGUE['dm.read'].oauth2Scope).toBe('dm.read');
 		expect(canonicalXaaEventType('chat.conversation_join')).toBe('chat.conversation.join');
 		expect(canonicalXaaEventType('ProfileBioUpdate')).toBeUndefined();
+	});
+
+	it("holds X's public list, its scopes and the like.create-only direction rule exactly", () => {
+		// REFERENCE.md: the public list is profile.update.*, post.create, post.delete,
+		// broadcast.start and broadcast.end; every other subscribable type is private.
+		const isDocumentedPublic = (t: string) =>
+			t.startsWith('profile.update.') ||
+			['post.create', 'post.delete', 'broadcast.start', 'broadcast.end'].includes(t);
+		const expectedScope = (t: string) =>
+			t.startsWith('dm.') || t.startsWith('chat.')
+				? 'dm.read'
+				: t === 'like.create'
+					? 'like.read'
+					: t.startsWith('mute.')
+						? 'mute.read'
+						: t.startsWith('block.')
+							? 'block.read'
+							: t === 'broadcast.chat'
+								? 'broadcast.read'
+								: 'tweet.read';
+		for (const t of XAA_EVENT_TYPES.filter((x) => XAA_EVENT_CATALOGUE[x].subscribable)) {
+			expect({ t, ...pick(XAA_EVENT_CATALOGUE[t]) }).toEqual({
+				t,
+				visibility: isDocumentedPublic(t) ? 'public' : 'private',
+				directional: t === 'like.create',
+				oauth2Scope: expectedScope(t),
+			});
+		}
 	});
 
 	it('maps every AAA activity, and the default --to xaa set is the 17 subscribable equivalents', () => {

@@ -211,7 +211,7 @@ describe('replay', () => {
 		);
 	});
 
-	it('re-delivers the window oldest first with meta.replay, refuses a second job, then reports Complete', async () => {
+	it('re-delivers the window oldest first byte for byte (no marker X does not document), refuses a second job, then reports Complete', async () => {
 		const t0 = clock;
 		clock = t0 - 120 * MIN; // before the window
 		await sim.emit('like', { forUserId: alice });
@@ -240,8 +240,8 @@ describe('replay', () => {
 			.slice(before)
 			.map((p) => p.body.toString());
 		expect(replayed).toEqual([
-			'{"for_user_id":"1603419180975409153","n":1,"meta":{"replay":true}}',
-			'{"for_user_id":"1603419180975409153","n":2,"meta":{"replay":true}}',
+			'{"for_user_id":"1603419180975409153","n":1}',
+			'{"for_user_id":"1603419180975409153","n":2}',
 			JSON.stringify({
 				replay_job_status: {
 					webhook_id: webhookId,
@@ -283,11 +283,18 @@ describe('replay', () => {
 
 			const before = v2rx.posts().length;
 			v2rx.postStatuses = [500];
-			const res = await bearer(
+			// X removed the AAA replay endpoint on 2026-03-25: 404, and no job starts
+			const removed = await bearer(
 				sim,
 				'POST',
 				`/2/account_activity/replay/webhooks/${id}/subscriptions/all?from_date=${formatReplayDate(t0 - 60 * MIN)}&to_date=${formatReplayDate(t0)}`,
 			);
+			expect(removed.status).toBe(404);
+			const res = await bearer(sim, 'POST', '/2/webhooks/replay', {
+				webhook_id: id,
+				from_date: formatReplayDate(t0 - 60 * MIN),
+				to_date: formatReplayDate(t0),
+			});
 			expect(res.status).toBe(200);
 			const jobId = (res.json as { data: { job_id: string } }).data.job_id;
 			const conflict = await bearer(sim, 'POST', '/2/webhooks/replay', {
@@ -304,8 +311,8 @@ describe('replay', () => {
 				.posts()
 				.slice(before)
 				.map((p) => p.body.toString());
-			expect(bodies[0]).toBe('{"a":1,"meta":{"replay":true}}'); // failed once, not retried
-			expect(bodies[1]).toBe('{"a":2,"meta":{"replay":true}}');
+			expect(bodies[0]).toBe('{"a":1}'); // failed once, not retried
+			expect(bodies[1]).toBe('{"a":2}');
 			expect(JSON.parse(bodies[2])).toEqual({
 				replay_job_status: {
 					webhook_id: id,

@@ -188,13 +188,14 @@ describe('XAA subscription endpoints', () => {
 			});
 			expect(message(res)).toMatch(want);
 		}
-		const ok = await bearer(sim, 'POST', P, {
+		// news.new is private: any user's own context (the filter is a keyword)
+		const ok = await userJson(sim, 'POST', P, userCreds(sim, ALICE), {
 			event_type: 'news.new',
 			filter: { keyword: 'OpenAI' },
 			tag: 'x'.repeat(200),
 		});
 		expect(ok.status).toBe(200);
-		const dup = await bearer(sim, 'POST', P, {
+		const dup = await userJson(sim, 'POST', P, userCreds(sim, ALICE), {
 			event_type: 'news.new',
 			filter: { keyword: 'openai' },
 		});
@@ -498,29 +499,18 @@ describe('XAA deliveries', () => {
 		});
 	});
 
-	it("delivers unbound subscriptions to the app's v2 webhooks, or nowhere when configured as X documents", async () => {
+	it('delivers a subscription without webhook_id to no webhook, only to the activity stream hook', async () => {
 		await create({ event_type: 'profile.update.bio', filter: { user_id: ALICE } });
+		const streamed: Envelope[] = [];
+		const off = sim.onXaaStreamEvent((envelope) => streamed.push(JSON.parse(envelope.toString('utf8')) as Envelope));
 		const r = await sim.emitXaa('profile.update.bio', { userId: ALICE, count: 2 });
-		expect(r.deliveries).toHaveLength(2);
-		expect(envelopes()[0].data.payload).toEqual({
-			before: expect.any(String),
-			after: expect.any(String),
-		});
-		expect(envelopes()[0].data).not.toHaveProperty('tag');
-
-		const quiet = await startSimulator({ xaa: { unboundDelivery: 'none' } });
-		const rec2 = await startReceiver(quiet.app.consumerSecret);
-		try {
-			await bearer(quiet, 'POST', '/2/webhooks', { url: rec2.url });
-			await bearer(quiet, 'POST', P, {
-				event_type: 'profile.update.bio',
-				filter: { user_id: ALICE },
-			});
-			expect((await quiet.emitXaa('profile.update.bio', { userId: ALICE })).deliveries).toEqual([]);
-		} finally {
-			await quiet.stop();
-			await rec2.close();
-		}
+		expect(r.deliveries).toEqual([]);
+		expect(r.webhookIds).toEqual([]);
+		expect(r.subscriptionIds).toHaveLength(1);
+		expect(envelopes()).toEqual([]);
+		off();
+		expect(streamed).toHaveLength(2);
+		expect(streamed[0].data).toMatchObject({ event_type: 'profile.update.bio', filter: { user_id: ALICE } });
 	});
 
 	it('builds every XAA event type in the envelope X publishes', async () => {
@@ -621,12 +611,15 @@ describe('XAA deliveries', () => {
 	});
 
 	it('emits XAA kinds through the admin endpoint', async () => {
-		await create({
-			event_type: 'news.new',
-			filter: { keyword: 'OpenAI' },
-			tag: 'news',
-			webhook_id: hookA,
-		});
+		await create(
+			{
+				event_type: 'news.new',
+				filter: { keyword: 'OpenAI' },
+				tag: 'news',
+				webhook_id: hookA,
+			},
+			userCreds(sim, ALICE),
+		);
 		const res = await request(`${sim.baseUrl}/_sim/emit`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },

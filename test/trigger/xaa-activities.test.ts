@@ -21,8 +21,13 @@ describe('xaaSpecsForActivities', () => {
 	it('keeps the AAA vocabulary: mentions, likes received and new followers', () => {
 		expect(xaaSpecsForActivities(['mention', 'like_received', 'new_follower'], '1460000000000000001')).toEqual([
 			{ eventType: 'post.mention.create', filter: { userId: '1460000000000000001' } },
-			{ eventType: 'like.create', filter: { userId: '1460000000000000001', direction: 'inbound' } },
-			{ eventType: 'follow.follow', filter: { userId: '1460000000000000001', direction: 'inbound' } },
+			{ eventType: 'like.create', filter: { userId: '1460000000000000001' } },
+			{ eventType: 'follow.follow', filter: { userId: '1460000000000000001' } },
+		]);
+		// both sides of a like and of a follow share one subscription each
+		expect(xaaSpecsForActivities(['like_received', 'like_given', 'new_follower', 'follow_given'], '1')).toEqual([
+			{ eventType: 'like.create', filter: { userId: '1' } },
+			{ eventType: 'follow.follow', filter: { userId: '1' } },
 		]);
 		expect(xaaSpecsForActivities(['profile_updated'], '1')).toHaveLength(9);
 	});

@@ -28,6 +28,67 @@ export interface RunOptions {
 	/** Input items; default one empty item. */
 	items?: IDataObject[];
 	continueOnFail?: boolean;
+	/**
+	 * The node's `xActivityOAuth2Api` credential (oAuth2Api fields: clientId, clientSecret,
+	 * accessTokenUrl, scope, oauthTokenData); absent means none is selected. Refreshes update it.
+	 */
+	oauth2Credentials?: ICredentialDataDecryptedObject;
+}
+
+/** What n8n's OAuth2 helper did: one entry per refresh. */
+export const oauth2Refreshes: string[] = [];
+
+/**
+ * A stand-in for n8n's httpRequestWithAuthentication with an oAuth2Api credential, doing what
+ * n8n-core's requestOAuth2 does for it: sign with the stored access token, and on 401 redeem the
+ * refresh token at the credential's accessTokenUrl (client_id in the body, as for a PKCE public
+ * client), store the new token data and send once more. Errors carry `httpCode` and the
+ * response, as n8n's NodeApiError around an Axios error does.
+ */
+async function oauth2Request(
+	cred: ICredentialDataDecryptedObject,
+	req: { method?: string; url: string; qs?: IDataObject; body?: unknown; returnFullResponse?: boolean },
+): Promise<unknown> {
+	const send = async () => {
+		const url = new URL(req.url);
+		for (const [k, v] of Object.entries(req.qs ?? {})) url.searchParams.set(k, String(v));
+		const token = (cred.oauthTokenData as IDataObject | undefined)?.access_token;
+		const res = await fetch(url, {
+			method: req.method ?? 'GET',
+			headers: { authorization: `Bearer ${String(token)}`, 'content-type': 'application/json' },
+			body: req.body === undefined ? undefined : JSON.stringify(req.body),
+		});
+		const text = await res.text();
+		let data: unknown = text;
+		try {
+			data = JSON.parse(text);
+		} catch {
+			// not JSON: keep the text
+		}
+		return { statusCode: res.status, body: data, headers: Object.fromEntries(res.headers) };
+	};
+	let res = await send();
+	const tokenData = cred.oauthTokenData as IDataObject | undefined;
+	if (res.statusCode === 401 && tokenData?.refresh_token) {
+		const form = new URLSearchParams({
+			grant_type: 'refresh_token',
+			refresh_token: String(tokenData.refresh_token),
+			client_id: String(cred.clientId),
+		});
+		const t = await fetch(String(cred.accessTokenUrl), { method: 'POST', body: form });
+		if (t.ok) {
+			cred.oauthTokenData = (await t.json()) as IDataObject;
+			oauth2Refreshes.push(String(cred.accessTokenUrl));
+			res = await send();
+		}
+	}
+	if (res.statusCode >= 400) {
+		const err = new Error(`Request failed with status code ${res.statusCode}`) as Error & IDataObject;
+		err.httpCode = String(res.statusCode);
+		err.cause = { response: { status: res.statusCode, data: res.body } };
+		throw err;
+	}
+	return req.returnFullResponse ? res : res.body;
 }
 
 export interface RunResult {
@@ -83,11 +144,20 @@ export function makeContext(node: INodeType, opts: RunOptions): IExecuteFunction
 			throw new Error(`Could not get parameter "${name}"`);
 		},
 		getCredentials: async (type: string) => {
-			if (type !== 'xAccountActivityApi') throw new Error(`unexpected credential type ${type}`);
+			if (type === 'xActivityOAuth2Api' && opts.oauth2Credentials)
+				return { ...opts.oauth2Credentials };
+			if (type !== 'xAccountActivityApi') throw new Error(`Node does not have credentials of type ${type}`);
 			return { ...opts.credentials };
 		},
 		getNode: () => nodeMeta,
 		continueOnFail: () => opts.continueOnFail === true,
+		helpers: {
+			httpRequestWithAuthentication: async (type: string, req: Parameters<typeof oauth2Request>[1]) => {
+				if (type !== 'xActivityOAuth2Api' || !opts.oauth2Credentials)
+					throw new Error(`Node does not have credentials of type ${type}`);
+				return oauth2Request(opts.oauth2Credentials, req);
+			},
+		},
 	};
 	return ctx as unknown as IExecuteFunctions;
 }

@@ -11,6 +11,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 import type { UserToken } from '../../../../client/types';
+import type { XaaOAuth2UserToken } from '../../../../client/xaa-client';
 import { XAA_SUBSCRIBABLE_EVENT_TYPES, xaaEventTypeInfo } from '../../../../client/xaa-event-types';
 import type { XaaFilter } from '../../../../client/xaa-normalise';
 import { userIdFromToken } from '../../helpers';
@@ -29,7 +30,7 @@ import {
 	PUBLIC_USER_TYPES,
 	tagProperty,
 } from './fields';
-import { USER_CONTEXT_TYPE, oauth2UserContext, type OAuth2UserContext } from './oauth2';
+import { oauth2UserToken, USER_CONTEXT_TYPE, xaaWithUserContext } from './oauth2';
 
 const show = { resource: ['activitySubscription'], operation: ['create'] };
 const privateShow = { ...show, eventType: PRIVATE_TYPES };
@@ -146,7 +147,7 @@ export const description: INodeProperties[] = [
 
 type UserContext =
 	| { kind: 'oauth1'; token: UserToken }
-	| { kind: 'oauth2'; context: OAuth2UserContext };
+	| { kind: 'oauth2'; token: XaaOAuth2UserToken };
 
 /** The user context a private type is created with, or an error naming the type and what is missing. */
 async function userContextFor(
@@ -155,10 +156,9 @@ async function userContextFor(
 	i: number,
 	secrets: string[],
 	eventType: string,
-	scope: string | null,
 ): Promise<UserContext> {
 	if (param<string>(ctx, 'userAuthentication', i, 'oAuth1') === 'oAuth2') {
-		return { kind: 'oauth2', context: await oauth2UserContext(ctx, run, i, secrets, eventType, scope) };
+		return { kind: 'oauth2', token: await oauth2UserToken(ctx, i, secrets, eventType) };
 	}
 	const token = actingUser(ctx, i, secrets) ?? run.owner;
 	if (!token) {
@@ -191,7 +191,7 @@ export async function execute(
 
 	const user =
 		info.visibility === 'private'
-			? await userContextFor(this, run, i, secrets, eventType, info.oauth2Scope)
+			? await userContextFor(this, run, i, secrets, eventType)
 			: undefined;
 
 	const filter: XaaFilter = {};
@@ -230,9 +230,10 @@ export async function execute(
 		tag: optionalTag(this, i),
 		webhookId: optionalWebhookId(this, i),
 	};
+	// the client picks the auth for the type and checks an OAuth 2.0 token's scopes before sending
 	const created =
 		user?.kind === 'oauth2'
-			? await user.context.create(request)
+			? await xaaWithUserContext(this, run).create({ ...request, oauth2: user.token })
 			: await run.client.xaa.create({ ...request, user: user?.token });
 	return [activitySubscriptionJson(created, created.alreadyExisted)];
 }

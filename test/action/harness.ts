@@ -107,10 +107,9 @@ function isShown(prop: INodeProperties, resolve: (name: string) => unknown): boo
 	});
 }
 
-export function makeContext(node: INodeType, opts: RunOptions): IExecuteFunctions {
-	const items: INodeExecutionData[] = (opts.items ?? [{}]).map((json) => ({ json }));
-	const props = node.description.properties;
-	const nodeMeta: INode = {
+/** The INode n8n passes for this node in a workflow. */
+function nodeMetaOf(node: INodeType): INode {
+	return {
 		id: 'test-node',
 		name: node.description.defaults.name ?? node.description.displayName,
 		type: `n8n-nodes-x-account-activity.${node.description.name}`,
@@ -118,6 +117,12 @@ export function makeContext(node: INodeType, opts: RunOptions): IExecuteFunction
 		position: [0, 0],
 		parameters: {},
 	};
+}
+
+export function makeContext(node: INodeType, opts: RunOptions): IExecuteFunctions {
+	const items: INodeExecutionData[] = (opts.items ?? [{}]).map((json) => ({ json }));
+	const props = node.description.properties;
+	const nodeMeta = nodeMetaOf(node);
 
 	const resolve = (name: string, itemIndex: number, seen: Set<string> = new Set()): unknown => {
 		if (Object.prototype.hasOwnProperty.call(opts.params, name)) {
@@ -213,14 +218,7 @@ export interface LoadOptionsRun {
  * getNodeParameter (with `extractValue`, which unwraps a resource locator to its value).
  */
 export function makeLoadOptionsContext(node: INodeType, opts: LoadOptionsRun): ILoadOptionsFunctions {
-	const nodeMeta: INode = {
-		id: 'test-node',
-		name: node.description.defaults.name ?? node.description.displayName,
-		type: `n8n-nodes-x-account-activity.${node.description.name}`,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {},
-	};
+	const nodeMeta = nodeMetaOf(node);
 	const params = opts.params ?? {};
 	const ctx = {
 		getCredentials: async (type: string) => {

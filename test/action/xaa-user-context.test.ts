@@ -53,6 +53,17 @@ describe('Activity Subscription (XAA) → Create in the user context', () => {
 			params: { resource: 'activitySubscription', operation: 'create', ...params },
 		});
 
+	const createError = (
+		params: Record<string, unknown>,
+		oauth2Credentials?: ICredentialDataDecryptedObject,
+		credentials = creds,
+	) =>
+		runNodeError(node, {
+			credentials,
+			oauth2Credentials,
+			params: { resource: 'activitySubscription', operation: 'create', ...params },
+		});
+
 	it('creates a private type with the OAuth 2.0 credential, in the user context', async () => {
 		const before = s.requestLog.length;
 		const cred = oauth2Credential(['tweet.read', 'users.read', 'dm.read', 'offline.access']);
@@ -92,17 +103,10 @@ describe('Activity Subscription (XAA) → Create in the user context', () => {
 	it('names the missing scope and sends nothing', async () => {
 		const before = s.requestLog.length;
 		const cred = oauth2Credential(['tweet.read', 'users.read']);
-		const err = await runNodeError(node, {
-			credentials: creds,
-			oauth2Credentials: cred,
-			params: {
-				resource: 'activitySubscription',
-				operation: 'create',
-				eventType: 'dm.received',
-				userId: user.user_id,
-				userAuthentication: 'oAuth2',
-			},
-		});
+		const err = await createError(
+			{ eventType: 'dm.received', userId: user.user_id, userAuthentication: 'oAuth2' },
+			cred,
+		);
 		expect(err.message).toMatch(/dm\.received needs the OAuth 2\.0 scope dm\.read/);
 		expect(xaaCreates(before)).toHaveLength(0);
 	});
@@ -112,33 +116,21 @@ describe('Activity Subscription (XAA) → Create in the user context', () => {
 		['a credential never connected', { clientId: 'x', scope: 'mute.read' }, /mute\.mute is a private event type.*holds no access token.*connect it/],
 	])('refuses %s before sending', async (_what, cred, message) => {
 		const before = s.requestLog.length;
-		const err = await runNodeError(node, {
-			credentials: creds,
-			oauth2Credentials: cred,
-			params: {
-				resource: 'activitySubscription',
-				operation: 'create',
-				eventType: 'mute.mute',
-				userId: user.user_id,
-				userAuthentication: 'oAuth2',
-			},
-		});
+		const err = await createError(
+			{ eventType: 'mute.mute', userId: user.user_id, userAuthentication: 'oAuth2' },
+			cred,
+		);
 		expect(err.message).toMatch(message);
 		expect(s.requestLog.length).toBe(before);
 	});
 
 	it('refuses a private type when the credential account has no token, naming the type and what is missing', async () => {
 		const before = s.requestLog.length;
-		const err = await runNodeError(node, {
-			credentials: { ...creds, accessToken: '', accessTokenSecret: '' },
-			params: {
-				resource: 'activitySubscription',
-				operation: 'create',
-				eventType: 'follow.follow',
-				userId: user.user_id,
-				actAs: 'credential',
-			},
-		});
+		const err = await createError(
+			{ eventType: 'follow.follow', userId: user.user_id, actAs: 'credential' },
+			undefined,
+			{ ...creds, accessToken: '', accessTokenSecret: '' },
+		);
 		expect(err.message).toMatch(
 			/follow\.follow is a private event type and needs user context.*no Access Token and Access Token Secret/,
 		);

@@ -1,9 +1,12 @@
 /** Account Subscription (AAA) → Get: X's "check subscription" for one account. */
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
-import { compact, userIdFromToken } from '../../helpers';
-import { subscriptionScope } from '../output';
 import { actingUser, type RunContext } from '../params';
-import { accountActAsProperties, subscriptionWebhookId, subscriptionWebhookProperty } from './fields';
+import {
+	accountActAsProperties,
+	accountResult,
+	subscriptionWebhookId,
+	subscriptionWebhookProperty,
+} from './fields';
 
 export const description = [
 	...updateDisplayOptions({ show: { resource: ['subscription'], operation: ['check'] } }, [
@@ -21,12 +24,5 @@ export async function execute(
 	const webhookId = subscriptionWebhookId(this, run, i);
 	const user = actingUser(this, i, secrets);
 	const r = await run.client.checkSubscription({ webhookId, user });
-	return [
-		compact({
-			user_id: user ? userIdFromToken(user.token) : undefined,
-			account: user ? 'user token' : 'credential account',
-			...subscriptionScope(run, webhookId),
-			subscribed: r.subscribed,
-		}),
-	];
+	return [accountResult(run, webhookId, user, { subscribed: r.subscribed })];
 }

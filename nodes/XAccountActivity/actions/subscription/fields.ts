@@ -2,7 +2,10 @@
  * Fields shared by the Account Subscription (AAA) operations: the webhook (none on premium,
  * which addresses subscriptions by environment) and Act As.
  */
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { UserToken } from '../../../../client/types';
+import { compact, userIdFromToken } from '../../helpers';
+import { subscriptionScope } from '../output';
 import { actAsProperties, webhookLocator } from '../common.descriptions';
 import { fail, idParam, requireId, type RunContext } from '../params';
 
@@ -39,4 +42,19 @@ export function subscriptionWebhookId(
 		);
 	}
 	return requireId(ctx, i, 'Webhook ID', id);
+}
+
+/** The item of Create (subscribe) and Get (check): whose account, where, and the answer. */
+export function accountResult(
+	run: RunContext,
+	webhookId: string | undefined,
+	user: UserToken | undefined,
+	answer: IDataObject,
+): IDataObject {
+	return compact({
+		user_id: user ? userIdFromToken(user.token) : undefined,
+		account: user ? 'user token' : 'credential account',
+		...subscriptionScope(run, webhookId),
+		...answer,
+	});
 }

@@ -6,6 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { XApiError, hintFor } from './errors';
+import { scrubText, truncate } from './scrub';
 import { parseJsonLossless } from './lossless-json';
 import { oauth1Header, percentEncode } from './oauth1';
 import type OAuth from 'oauth-1.0a';
@@ -72,6 +73,9 @@ export interface TransportOptions {
 	now: () => number;
 	random: () => number;
 }
+
+/** Longest part of a non-JSON error body kept in a message (after scrubbing). */
+const MAX_TEXT_BODY_MESSAGE = 300;
 
 const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
 
@@ -235,14 +239,12 @@ export class HttpTransport {
 		return Math.round(cap / 2 + (this.o.random() * cap) / 2);
 	}
 
-	/** Removes the app's secrets and the request's own user token secret from text bound for a message. */
+	/** Removes the app's secrets and the request's own user token secret (every form) from text bound for a message. */
 	private scrub(text: string, spec: RequestSpec): string {
-		let out = text;
 		const secrets = this.o.secrets();
 		if (spec.auth.kind === 'oauth1') secrets.push(spec.auth.token.secret);
 		if (spec.auth.kind === 'oauth2user') secrets.push(spec.auth.accessToken);
-		for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('***');
-		return out;
+		return scrubText(text, secrets);
 	}
 
 	private networkError(spec: RequestSpec, built: Built, err: unknown): XApiError {
@@ -263,7 +265,9 @@ export class HttpTransport {
 
 	xError(spec: RequestSpec, built: { endpoint: string }, res: XResponse): XApiError {
 		const { code, message, reason } = readXError(res.body);
-		const xMessage = this.scrub(message || `HTTP ${res.status}`, spec);
+		// A non-JSON body (an HTML error page, a proxy's echo) is shortened, after scrubbing.
+		const scrubbed = this.scrub(message || `HTTP ${res.status}`, spec);
+		const xMessage = typeof res.body === 'string' ? truncate(scrubbed, MAX_TEXT_BODY_MESSAGE) : scrubbed;
 		return new XApiError({
 			status: res.status,
 			code,
@@ -281,7 +285,8 @@ export class HttpTransport {
 
 /** X's error bodies: v1.1 `{"errors":[{code,message}]}`, v2 `{"errors":[{message:"Reason: …"}],title,detail}` or a problem. */
 export function readXError(body: unknown): { code?: number; message: string; reason?: string } {
-	if (typeof body === 'string') return { message: body.slice(0, 300) };
+	// Not shortened here: the whole text is scrubbed first (a cut could leave a secret's prefix).
+	if (typeof body === 'string') return { message: body };
 	if (!body || typeof body !== 'object') return { message: '' };
 	const b = body as Record<string, unknown>;
 	const first = Array.isArray(b.errors) ? (b.errors[0] as Record<string, unknown> | undefined) : undefined;

@@ -20,19 +20,30 @@ export function crcResponse(consumerSecret: string, crcToken: string): { respons
 	return { response_token: signWebhookPayload(consumerSecret, crcToken) };
 }
 
+/** The one form X sends: `sha256=` + standard base64 of 32 bytes (43 characters and one `=`). */
+const SIGNATURE_FORM = /^sha256=[A-Za-z0-9+/]{43}=$/;
+
+/**
+ * Whether a signature header has the one canonical form. Anything else (trailing text, spaces,
+ * base64url, missing padding, two joined headers, an array) is refused before decoding: a
+ * lenient base64 decoder would otherwise skip junk and accept many spellings of one MAC.
+ */
+export function isCanonicalSignature(header: unknown): header is string {
+	return typeof header === 'string' && header.length === 51 && SIGNATURE_FORM.test(header);
+}
+
 /**
  * Constant-time check of a `sha256=…` header against the message. False for a missing,
- * malformed or wrong header; never throws.
+ * non-canonical or wrong header; never throws.
  */
 export function verifyWebhookSignature(
 	consumerSecret: string,
 	message: string | Buffer,
 	header: string | string[] | undefined,
 ): boolean {
-	if (typeof header !== 'string' || !header.startsWith('sha256=')) return false;
+	if (!isCanonicalSignature(header)) return false;
 	const given = Buffer.from(header.slice(7), 'base64');
 	const expected = createHmac('sha256', consumerSecret).update(message).digest();
-	// A base64 decoder skips junk, so compare lengths on the decoded bytes, then in constant time.
 	return given.length === expected.length && timingSafeEqual(given, expected);
 }
 

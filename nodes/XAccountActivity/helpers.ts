@@ -60,25 +60,8 @@ export function toUtcDate(value: unknown, label: string): Date {
 	return d;
 }
 
-/** Replaces every secret (at least 4 characters long) in a text with ***. */
-export function scrubText(text: string, secrets: readonly string[]): string {
-	let out = text;
-	for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('***');
-	return out;
-}
-
-/** Deep copy of a JSON value with every secret in every string replaced by ***. */
-export function scrubValue<T>(value: T, secrets: readonly string[]): T {
-	if (typeof value === 'string') return scrubText(value, secrets) as unknown as T;
-	if (Array.isArray(value)) return value.map((v) => scrubValue(v, secrets)) as unknown as T;
-	if (value && typeof value === 'object') {
-		const out: Record<string, unknown> = {};
-		for (const [k, v] of Object.entries(value as Record<string, unknown>))
-			out[k] = scrubValue(v, secrets);
-		return out as T;
-	}
-	return value;
-}
+/** Secret scrubbing: the one scrubber in client/scrub.ts (every encoding, echoed headers). */
+export { scrubText, scrubValue } from '../../client/scrub';
 
 /** The object without its undefined values (n8n items hold JSON). */
 export function compact(obj: Record<string, unknown>): IDataObject {

@@ -3,27 +3,44 @@ import {
 	NodeOperationError,
 	type IDataObject,
 	type IHookFunctions,
-	type INodeExecutionData,
 	type INodeType,
+	type INodeProperties,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 	type JsonObject,
 } from 'n8n-workflow';
 import { XApiError } from '../../client/errors';
-import { crcResponse, isPlausibleCrcToken, SIGNATURE_HEADER, verifyWebhookSignature } from '../../client/webhook-signature';
 import { clientFromCredentials, CREDENTIAL_NAME, testXCredentials } from '../shared/credentials';
 import { ACTIVITIES, ACTIVITY_GROUPS } from './activities';
-import { handleDelivery, type TriggerSettings, settingsFromParameters } from './delivery-handler';
 import { explainWebhookRejection } from './registration-diagnosis';
-import { currentSecret, refreshedSecret } from './secret-cache';
+import { receiveWebhook, releaseNodeState } from './webhook-receiver';
 import { ensureRegistration, registrationExists, removeRegistration, type RegistrationState } from '../../client/webhook-registration';
 import { ensureXaaSubscriptions, removeXaaSubscriptions, xaaSubscriptionsPresent } from '../../client/xaa-registration';
 import type { XClient } from '../../client/x-client';
 import { xaaSpecsForActivities } from './xaa-activities';
 
 const groupOutputs = ACTIVITY_GROUPS.map((g) => ({ type: 'main', displayName: g.name }));
-const ALL_ACTIVITIES = ACTIVITIES.map((a) => a.value);
+
+/** The Activities multi-select for one API: only what it delivers; empty (the default) means all. */
+function activitiesProperty(source: 'aaa' | 'xaa'): INodeProperties {
+	return {
+		displayName: 'Activities',
+		name: 'activities',
+		type: 'multiOptions',
+		displayOptions: { show: { source: [source] } },
+		options: ACTIVITIES.filter((a) => a.api === source || a.api === 'both').map((a) => ({
+			name: a.name,
+			value: a.value,
+			description: a.description,
+		})),
+		default: [],
+		description:
+			source === 'aaa'
+				? 'Which kinds of activity start the workflow. Empty: all activity (shown as "All activity").'
+				: 'Which kinds of activity start the workflow; activation subscribes only what they need. Empty: all activity (shown as "All activity").',
+	};
+}
 
 export class XAccountActivityTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -33,8 +50,7 @@ export class XAccountActivityTrigger implements INodeType {
 		group: ['trigger'],
 		// v2 from the start: n8n evaluates an extra expression per request for typeVersion 1 webhooks.
 		version: 2,
-		subtitle:
-			'={{[0, ' + ACTIVITIES.length + '].includes($parameter["activities"].length) ? "All activity" : $parameter["activities"].join(", ")}}',
+		subtitle: '={{($parameter["activities"] || []).length === 0 ? "All activity" : $parameter["activities"].join(", ")}}',
 		description:
 			'Starts the workflow when X (Twitter) reports activity on subscribed accounts: mentions, replies, DMs, likes, follows, blocks, mutes and more (Account Activity API)',
 		defaults: { name: 'X Account Activity Trigger' },
@@ -72,14 +88,10 @@ export class XAccountActivityTrigger implements INodeType {
 				default: 'aaa',
 				description: 'How activation subscribes the account. Deliveries of both APIs are accepted on the same webhook either way, so a workflow keeps working when the account moves to XAA.',
 			},
-			{
-				displayName: 'Activities',
-				name: 'activities',
-				type: 'multiOptions',
-				options: ACTIVITIES.map((a) => ({ name: a.name, value: a.value, description: a.description })),
-				default: [...ALL_ACTIVITIES],
-				description: 'Which kinds of activity start the workflow (none selected: all)',
-			},
+			// One Activities field per API, each offering only what that API delivers. Same name, so
+			// a saved selection (or the old explicit all-activities list) is kept and honoured.
+			activitiesProperty('aaa'),
+			activitiesProperty('xaa'),
 			{
 				displayName: 'Output',
 				name: 'outputMode',
@@ -191,6 +203,8 @@ export class XAccountActivityTrigger implements INodeType {
 					await removeRegistration(client, state, options.keepRegistration === true);
 				} catch (err) {
 					throw toNodeError(this, err);
+				} finally {
+					releaseNodeState(this);
 				}
 				return true;
 			},
@@ -198,51 +212,7 @@ export class XAccountActivityTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const req = this.getRequestObject();
-		const res = this.getResponseObject();
-		const credentialKey = this.getNode().credentials?.[CREDENTIAL_NAME]?.id ?? undefined;
-		const load = async () => String((await this.getCredentials(CREDENTIAL_NAME)).consumerSecret ?? '');
-		const reject = (status: number, error: string): IWebhookResponseData => {
-			res.status(status).json({ error });
-			return { noWebhookResponse: true };
-		};
-		const verify = async (message: Buffer | string, header: string | string[] | undefined): Promise<string | undefined> => {
-			const secret = await currentSecret(credentialKey, load);
-			if (verifyWebhookSignature(secret, message, header)) return secret;
-			const fresh = await refreshedSecret(credentialKey, secret, load);
-			return fresh !== undefined && verifyWebhookSignature(fresh, message, header) ? fresh : undefined;
-		};
-
-		if (this.getWebhookName() === 'setup') {
-			// CRC: answer only tokens of the form X sends, so this endpoint signs nothing else.
-			const token = (req.query as IDataObject).crc_token;
-			if (typeof token !== 'string' || token === '') return reject(400, 'crc_token is missing');
-			if (!isPlausibleCrcToken(token)) return reject(400, 'crc_token does not have the form X sends');
-			const signature = req.headers[SIGNATURE_HEADER];
-			let secret: string | undefined;
-			if (signature !== undefined) {
-				const rawQuery = (req.originalUrl ?? req.url ?? '').split('?')[1] ?? '';
-				secret = await verify(rawQuery, signature);
-				if (secret === undefined) return reject(401, 'signature does not match');
-			} else {
-				secret = await currentSecret(credentialKey, load);
-			}
-			res.status(200).json(crcResponse(secret, token));
-			return { noWebhookResponse: true };
-		}
-
-		const raw = (req as unknown as { rawBody?: Buffer }).rawBody;
-		const signature = req.headers[SIGNATURE_HEADER];
-		if (!Buffer.isBuffer(raw) || signature === undefined) return reject(401, 'missing signature');
-		if ((await verify(raw, signature)) === undefined) return reject(401, 'signature does not match');
-
-		const settings: TriggerSettings = settingsFromParameters(this);
-		const outcome = handleDelivery(raw, settings, this.getWorkflow().id ?? '', this.getNode().id);
-		if (!outcome.ok) return reject(400, outcome.reason);
-		if (outcome.outputs.every((o) => o.length === 0)) return { webhookResponse: { accepted: 0 } };
-		return {
-			workflowData: outcome.outputs.map((items) => items.map((json): INodeExecutionData => ({ json: json as unknown as IDataObject }))),
-		};
+		return await receiveWebhook(this);
 	}
 }
 

@@ -40,6 +40,8 @@ export interface ActivityItem {
 	/** AAA: tweet id_str / DM id / favorite id, or a deterministic id built from the event's content. XAA: event_uuid (content-derived when absent). */
 	event_id: string;
 	api: ActivityApi;
+	/** The event's identity: equal keys mean the same event (see dedupe-key.ts). Deduplicate on it downstream. */
+	dedupe_key?: string;
 	/** Delivered by a replay job (`"meta":{"replay":true}`). */
 	replay: boolean;
 	/** The post the item is about (tweets, likes, deletions). */

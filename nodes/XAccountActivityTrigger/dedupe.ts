@@ -3,8 +3,12 @@
  * per subscribed user involved (and per app when several share a URL), so the same event
  * arrives more than once.
  *
- * Keys: AAA (event_type, event_id, for_user_id); XAA (event_uuid, event_type, filter). The
- * event_type in the AAA key only namespaces ids; the same event always has the same type.
+ * Keys (dedupe-key.ts): per API, AAA (event_type, event_id, for_user_id) and XAA (event_uuid,
+ * event_type, filter), for same-API retries; and a cross-API key (activity, account, post / DM /
+ * like / follow identity) so that during an AAA → XAA overlap the same activity delivered by
+ * both APIs passes once. A cross-API key only ever suppresses a delivery of the *other* API:
+ * within one API the per-API key decides. Replayed events are treated like any delivery (X
+ * puts no replay marker on them; the key decides).
  *
  * Memory is bounded: a ring of the last `capacity` insertions (in insertion order = expiry
  * order, the TTL being fixed) plus a Map from key to its slot; the oldest key goes when a new one
@@ -15,7 +19,7 @@
  * The cache lives in the process: several n8n main processes each keep their own.
  */
 import type { ActivityItem } from './activity-item';
-import { filterKey } from './delivery-parser';
+import { apiDedupeKey, crossApiKey, RELATION_ACTIVITIES } from './dedupe-key';
 
 export interface DedupeOptions {
 	/** Most keys held at once (default 10,000). */
@@ -28,6 +32,11 @@ export interface DedupeOptions {
 
 export const DEFAULT_DEDUPE_CAPACITY = 10_000;
 export const DEFAULT_DEDUPE_TTL_MS = 60 * 60 * 1000;
+/**
+ * Follow/block/mute carry no time in XAA, so their cross-API key also matches a later real
+ * repeat of the same relation: it only counts when the other API's copy is this recent.
+ */
+export const CROSS_API_RELATION_WINDOW_MS = 10 * 60 * 1000;
 
 /** Expired keys removed per insertion at most, so one call never walks the whole cache. */
 const SWEEP_PER_INSERT = 4;
@@ -57,10 +66,16 @@ export class DedupeCache {
 		return this.index.size;
 	}
 
-	/** Whether the key was seen within the TTL (does not record it). */
-	has(key: string): boolean {
+	/** Whether the key was seen within the TTL, or within `withinMs` when shorter (does not record it). */
+	has(key: string, withinMs = this.ttlMs): boolean {
 		const seq = this.index.get(key);
-		return seq !== undefined && this.stamps[seq % this.capacity] + this.ttlMs > this.now();
+		return seq !== undefined && this.stamps[seq % this.capacity] + Math.min(withinMs, this.ttlMs) > this.now();
+	}
+
+	/** Records the key as seen now, whether or not it was seen before. */
+	record(key: string): void {
+		this.index.delete(key);
+		this.insert(key, this.now());
 	}
 
 	/**
@@ -74,13 +89,17 @@ export class DedupeCache {
 			if (this.stamps[seq % this.capacity] + this.ttlMs > now) return false;
 			this.index.delete(key);
 		}
+		this.insert(key, now);
+		return true;
+	}
+
+	private insert(key: string, now: number): void {
 		this.sweep(now);
 		if (this.next - this.oldest >= this.capacity) this.evict(this.oldest++);
 		const slot = this.next % this.capacity;
 		this.ring[slot] = key;
 		this.stamps[slot] = now;
 		this.index.set(key, this.next++);
-		return true;
 	}
 
 	clear(): void {
@@ -107,26 +126,28 @@ export class DedupeCache {
 	}
 }
 
-/** The identity of an event for duplicate detection. */
+/** The identity of an event for duplicate detection (the item's `dedupe_key`). */
 export function dedupeKey(item: ActivityItem): string {
-	if (item.api === 'xaa')
-		return (
-			'x\u0000' + item.event_id + '\u0000' + item.event_type + '\u0000' + filterKey(item.filter)
-		);
-	return (
-		'a\u0000' + item.event_type + '\u0000' + item.event_id + '\u0000' + (item.for_user_id ?? '')
-	);
+	return item.dedupe_key ?? apiDedupeKey(item);
 }
 
 /**
- * Drops items already seen. Replayed items always pass (they are marked `replay: true`), and
- * are recorded so that a late live retry of the same event is still dropped.
+ * Drops items already seen: a repeat of the per-API key, or an activity whose cross-API key
+ * the other API delivered (relations: within CROSS_API_RELATION_WINDOW_MS). Every key is
+ * recorded, so whichever API's copy arrives first is the one that passes.
  */
 export function dropDuplicates(items: readonly ActivityItem[], cache: DedupeCache): ActivityItem[] {
 	const out: ActivityItem[] = [];
 	for (const item of items) {
-		const fresh = cache.checkAndRecord(dedupeKey(item));
-		if (fresh || item.replay) out.push(item);
+		let fresh = cache.checkAndRecord(apiDedupeKey(item));
+		const cross = crossApiKey(item);
+		if (cross !== undefined) {
+			const other = cross + (item.api === 'aaa' ? '|xaa' : '|aaa');
+			const window = RELATION_ACTIVITIES.has(item.activity) ? CROSS_API_RELATION_WINDOW_MS : cache.ttlMs;
+			if (cache.has(other, window)) fresh = false;
+			cache.record(cross + '|' + item.api);
+		}
+		if (fresh) out.push(item);
 	}
 	return out;
 }

@@ -99,6 +99,11 @@ export function configureDedupe(options: DedupeOptions): void {
 	dedupeOptions = options;
 }
 
+/** How many trigger nodes hold dedupe memory in this process. */
+export function deliveryStateCount(): number {
+	return states.size;
+}
+
 /** Forgets a node's dedupe memory, e.g. when its workflow is deactivated. Without ids: all. */
 export function resetDeliveryState(workflowId?: string, nodeId?: string): void {
 	if (workflowId === undefined) states.clear();
@@ -115,21 +120,55 @@ export function handleDelivery(
 	workflowId: string,
 	nodeId: string,
 ): DeliveryOutcome {
+	const text = typeof raw === 'string' ? raw : raw.toString('utf8');
+	if (nestedDeeperThan(text, MAX_JSON_DEPTH))
+		return { ok: false, reason: `body is nested deeper than ${MAX_JSON_DEPTH} levels` };
 	let body: unknown;
 	try {
-		body = parseJsonLossless(typeof raw === 'string' ? raw : raw.toString('utf8'));
+		body = parseJsonLossless(text);
 	} catch {
 		return { ok: false, reason: 'body is not valid JSON' };
 	}
-	const parsed = parseDelivery(body);
-	if (!parsed.ok) return parsed;
-	const state = stateFor(workflowId, nodeId, settings);
-	let items = applyFilter(parsed.items, state.filter);
-	if (settings.dedupe && items.length > 0) items = dropDuplicates(items, state.cache);
-	return {
-		ok: true,
-		api: parsed.api,
-		outputs: routeToOutputs(items, settings.outputMode),
-		received: parsed.items.length,
-	};
+	try {
+		const parsed = parseDelivery(body);
+		if (!parsed.ok) return parsed;
+		const state = stateFor(workflowId, nodeId, settings);
+		let items = applyFilter(parsed.items, state.filter);
+		if (settings.dedupe && items.length > 0) items = dropDuplicates(items, state.cache);
+		return {
+			ok: true,
+			api: parsed.api,
+			outputs: routeToOutputs(items, settings.outputMode),
+			received: parsed.items.length,
+		};
+	} catch (err) {
+		// A signed body this code cannot read is refused with a reason (400), never a 500 that
+		// X would retry.
+		const what = err instanceof Error ? err.name : 'error';
+		return { ok: false, reason: `the event could not be read (${what})` };
+	}
+}
+
+/**
+ * X's deliveries nest about ten levels deep. Far deeper bodies are refused before parsing:
+ * every later step (hashing, n8n storing the item) walks them recursively.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether arrays/objects in the JSON text nest deeper than `max` (brackets inside strings do not count). */
+export function nestedDeeperThan(text: string, max: number): boolean {
+	let depth = 0;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (c === 34 /* " */) {
+			for (i++; i < text.length; i++) {
+				const d = text.charCodeAt(i);
+				if (d === 92 /* \\ */) i++;
+				else if (d === 34) break;
+			}
+		} else if (c === 123 /* { */ || c === 91 /* [ */) {
+			if (++depth > max) return true;
+		} else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
+	}
+	return false;
 }

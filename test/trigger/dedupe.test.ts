@@ -1,4 +1,6 @@
 import { DedupeCache, dedupeKey, dropDuplicates } from '../../nodes/XAccountActivityTrigger/dedupe';
+import { apiDedupeKey } from '../../nodes/XAccountActivityTrigger/dedupe-key';
+import { parseDelivery } from '../../nodes/XAccountActivityTrigger/delivery-parser';
 import type { ActivityItem } from '../../nodes/XAccountActivityTrigger/activity-item';
 
 function aaa(
@@ -129,12 +131,12 @@ describe('dropDuplicates', () => {
 		).toHaveLength(2);
 	});
 
-	test('replayed events pass even when seen, and are recorded', () => {
+	test('replayed events are deduplicated like any delivery: no marker bypasses the key', () => {
 		const cache = new DedupeCache();
 		dropDuplicates([aaa('1', 'A')], cache);
-		expect(dropDuplicates([aaa('1', 'A', { replay: true })], cache)).toHaveLength(1);
-		expect(dropDuplicates([aaa('1', 'A', { replay: true })], cache)).toHaveLength(1);
+		expect(dropDuplicates([aaa('1', 'A', { replay: true })], cache)).toHaveLength(0);
 		expect(dropDuplicates([aaa('9', 'A', { replay: true })], cache)).toHaveLength(1);
+		expect(dropDuplicates([aaa('9', 'A', { replay: true })], cache)).toHaveLength(0);
 		expect(dropDuplicates([aaa('9', 'A')], cache)).toHaveLength(0);
 	});
 
@@ -161,5 +163,37 @@ describe('dropDuplicates', () => {
 		expect(dedupeKey(aaa('5', '1'))).not.toBe(
 			dedupeKey(xaa('5', { user_id: '1' }, 'tweet_create')),
 		);
+	});
+});
+
+describe('dedupe_key', () => {
+	test('the item carries the key the cache records: cross-API for a post, with the per-API key beside it', () => {
+		const parsed = parseDelivery({
+			for_user_id: '2244994945',
+			tweet_create_events: [{ id_str: '1045396744374804480', user: { id_str: '3001969357' }, text: 'hi' }],
+		});
+		if (!parsed.ok) throw new Error(parsed.reason);
+		const item = parsed.items[0];
+		expect(item.dedupe_key).toBe('x|mention|2244994945|post=1045396744374804480');
+		expect(apiDedupeKey(item)).toBe('aaa|tweet_create|1045396744374804480|2244994945');
+		expect(dedupeKey(item)).toBe(item.dedupe_key);
+		const cache = new DedupeCache();
+		dropDuplicates([item], cache);
+		expect(cache.has(apiDedupeKey(item))).toBe(true);
+		expect(cache.has(item.dedupe_key + '|aaa')).toBe(true);
+	});
+
+	test('XAA: event_type, event_uuid and the filter in a canonical order', () => {
+		const a = xaa('-5', { user_id: '1', direction: 'inbound' }, 'like.create');
+		const b = xaa('-5', { direction: 'inbound', user_id: '1' }, 'like.create');
+		expect(apiDedupeKey(a)).toBe('xaa|like.create|-5|direction=inbound&user_id=1');
+		expect(apiDedupeKey(b)).toBe(apiDedupeKey(a));
+	});
+
+	test('separators inside values cannot make two events share a key', () => {
+		const a = xaa('u', { keyword: 'a&b=c' }, 'news.new');
+		const b = xaa('u', { keyword: 'a', b: 'c' }, 'news.new');
+		expect(apiDedupeKey(a)).not.toBe(apiDedupeKey(b));
+		expect(apiDedupeKey(aaa('1|2', '3'))).not.toBe(apiDedupeKey(aaa('1', '2|3')));
 	});
 });

@@ -64,7 +64,7 @@ describe('handleDelivery', () => {
 		expect(again.ok && again.outputs[0].length).toBe(1);
 	});
 
-	test('replayed events pass although seen', () => {
+	test('a replayed copy of an event already seen is a duplicate like any other (the key decides)', () => {
 		handleDelivery(raw('aaa/tweet_create_events.json'), settings(), 'wf', 'n');
 		const replayed = handleDelivery(
 			raw('aaa/extra.tweet_create_events.replayed.json'),
@@ -72,7 +72,15 @@ describe('handleDelivery', () => {
 			'wf',
 			'n',
 		);
-		expect(replayed.ok && replayed.outputs[0].map((i) => i.replay)).toEqual([true]);
+		expect(replayed.ok && replayed.outputs[0]).toEqual([]);
+	});
+
+	test('a replayed event not seen before passes once, marked replay', () => {
+		const body = raw('aaa/extra.tweet_create_events.replayed.json');
+		const first = handleDelivery(body, settings(), 'wf', 'n');
+		const again = handleDelivery(body, settings(), 'wf', 'n');
+		expect(first.ok && first.outputs[0].map((i) => i.replay)).toEqual([true]);
+		expect(again.ok && again.outputs[0]).toEqual([]);
 	});
 
 	test('per-group outputs and filters', () => {

@@ -540,7 +540,7 @@ const TABLE: Record<string, Expected[]> = {
 			event_type: 'profile.update.bio',
 			activity: 'profile_updated',
 			for_user_id: XDEV,
-			event_id: 'xaa:profile.update.bio:6468a74103c2c2a40ce4fee07e813c00c3027318',
+			event_id: 'xaa:profile.update.bio:9748f496b31655ca1721e6e2c20281dbddb5933c',
 		},
 	],
 	'xaa/profile.update.geo.json': [profile('geo', '8309664692915093892')],
@@ -603,6 +603,8 @@ describe('delivery fixtures', () => {
 		for (const item of result.items) {
 			expect(JSON.parse(JSON.stringify(item))).toEqual(item);
 			expect(typeof item.event_id).toBe('string');
+			expect(typeof item.dedupe_key).toBe('string');
+			expect(item.dedupe_key).toMatch(/^(aaa|xaa|x)\|/);
 			for (const role of ['author', 'sender', 'recipient', 'source', 'target'] as const) {
 				const u = item[role];
 				if (u !== undefined) expect(typeof u.id).toBe('string');

@@ -3,7 +3,7 @@
  * chromium driven by playwright-core): the action node's Webhook field is a resource locator
  * whose "From List" shows the app's webhooks as the simulator holds them, and the trigger added
  * to a new workflow starts with no activity picked, which means all of them ("All activity").
- * Screenshots go to docs/ (the README shows them).
+ * Screenshots go to docs/ (the README shows them; each run rewrites them).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -23,6 +23,8 @@ import {
 
 const DOCS = path.join(REPO_ROOT, 'docs');
 const LOCATOR_PNG = path.join(DOCS, 'action-webhook-from-list.png');
+const TRIGGER_PNG = path.join(DOCS, 'trigger-defaults.png');
+const TRIGGER_CANVAS_PNG = path.join(DOCS, 'trigger-all-activity.png');
 
 /** The webhooks the playground's simulator holds (its loopback-only admin view). */
 async function simulatorWebhooks(simulatorUrl: string): Promise<Array<{ id: string; url: string }>> {
@@ -114,5 +116,32 @@ describe('n8n conventions in the editor (real n8n, real browser)', () => {
 		});
 		expect(hooks.some((h) => picked.includes(h.url) || picked.includes(h.id))).toBe(true);
 		expect(fs.statSync(LOCATOR_PNG).size).toBeGreaterThan(10_000);
+	}, 180_000);
+
+	it('the trigger starts with no activity picked, shown as "All activity"', async () => {
+		const { page } = editor!;
+		const { ready } = pg!;
+		const ndv = page.locator('[data-test-id="ndv"]');
+		await inBrowser('add the trigger to a new workflow', () =>
+			addFromNodesPanel(page, ready.n8nUrl, 'On new X Account Activity event'),
+		);
+		let chips: string[] = [];
+		await inBrowser('read the Activities field', async () => {
+			const activities = ndv.locator('[data-test-id="parameter-input-activities"]');
+			await activities.waitFor();
+			chips = await activities.locator('.el-tag').allInnerTexts();
+			await page.waitForTimeout(300);
+			await page.screenshot({ path: TRIGGER_PNG });
+		});
+		expect(chips.filter((c) => c.trim())).toEqual([]);
+		// the canvas names what the trigger listens to: close the panel and read the node's subtitle
+		await inBrowser('read the node subtitle on the canvas', async () => {
+			await page.keyboard.press('Escape');
+			const node = page.locator('[data-test-id="canvas-node"]', { hasText: 'X Account Activity' }).first();
+			await node.waitFor();
+			await expect(node.innerText()).resolves.toContain('All activity');
+			await page.screenshot({ path: TRIGGER_CANVAS_PNG });
+		});
+		expect(fs.statSync(TRIGGER_PNG).size).toBeGreaterThan(10_000);
 	}, 180_000);
 });

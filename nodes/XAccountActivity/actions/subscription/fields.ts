@@ -2,12 +2,17 @@
  * Fields shared by the Account Subscription (AAA) operations: the webhook (none on premium,
  * which addresses subscriptions by environment) and Act As.
  */
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
 import type { UserToken } from '../../../../client/types';
 import { compact, userIdFromToken } from '../../helpers';
 import { subscriptionScope } from '../output';
 import { actAsProperties, webhookLocator } from '../common.descriptions';
-import { fail, idParam, requireId, type RunContext } from '../params';
+import { actingUser, fail, idParam, requireId, type RunContext } from '../params';
 
 export const subscriptionWebhookProperty: INodeProperties = webhookLocator({
 	description:
@@ -44,17 +49,37 @@ export function subscriptionWebhookId(
 	return requireId(ctx, i, 'Webhook ID', id);
 }
 
-/** The item of Create (subscribe) and Get (check): whose account, where, and the answer. */
-export function accountResult(
-	run: RunContext,
-	webhookId: string | undefined,
-	user: UserToken | undefined,
-	answer: IDataObject,
-): IDataObject {
-	return compact({
-		user_id: user ? userIdFromToken(user.token) : undefined,
-		account: user ? 'user token' : 'credential account',
-		...subscriptionScope(run, webhookId),
-		...answer,
-	});
+/**
+ * Create (subscribe) and Get (check) differ only in X's call and its answer: both act for one
+ * account (Act As) on one webhook, and put out who, where, and the answer.
+ */
+export function accountOperation(
+	operation: 'subscribe' | 'check',
+	call: (run: RunContext, req: { webhookId?: string; user?: UserToken }) => Promise<IDataObject>,
+) {
+	const description: INodeProperties[] = [
+		...updateDisplayOptions({ show: { resource: ['subscription'], operation: [operation] } }, [
+			subscriptionWebhookProperty,
+		]),
+		...accountActAsProperties(operation),
+	];
+	async function execute(
+		this: IExecuteFunctions,
+		run: RunContext,
+		i: number,
+		secrets: string[],
+	): Promise<IDataObject[]> {
+		const webhookId = subscriptionWebhookId(this, run, i);
+		const user = actingUser(this, i, secrets);
+		const answer = await call(run, { webhookId, user });
+		return [
+			compact({
+				user_id: user ? userIdFromToken(user.token) : undefined,
+				account: user ? 'user token' : 'credential account',
+				...subscriptionScope(run, webhookId),
+				...answer,
+			}),
+		];
+	}
+	return { description, execute };
 }

@@ -47,7 +47,13 @@ export const oauth2Refreshes: string[] = [];
  */
 async function oauth2Request(
 	cred: ICredentialDataDecryptedObject,
-	req: { method?: string; url: string; qs?: IDataObject; body?: unknown; returnFullResponse?: boolean },
+	req: {
+		method?: string;
+		url: string;
+		qs?: IDataObject;
+		body?: unknown;
+		returnFullResponse?: boolean;
+	},
 ): Promise<unknown> {
 	const send = async () => {
 		const url = new URL(req.url);
@@ -83,7 +89,8 @@ async function oauth2Request(
 		}
 	}
 	if (res.statusCode >= 400) {
-		const err = new Error(`Request failed with status code ${res.statusCode}`) as Error & IDataObject;
+		const err = new Error(`Request failed with status code ${res.statusCode}`) as Error &
+			IDataObject;
 		err.httpCode = String(res.statusCode);
 		err.cause = { response: { status: res.statusCode, data: res.body } };
 		throw err;
@@ -151,13 +158,17 @@ export function makeContext(node: INodeType, opts: RunOptions): IExecuteFunction
 		getCredentials: async (type: string) => {
 			if (type === 'xActivityOAuth2Api' && opts.oauth2Credentials)
 				return { ...opts.oauth2Credentials };
-			if (type !== 'xAccountActivityApi') throw new Error(`Node does not have credentials of type ${type}`);
+			if (type !== 'xAccountActivityApi')
+				throw new Error(`Node does not have credentials of type ${type}`);
 			return { ...opts.credentials };
 		},
 		getNode: () => nodeMeta,
 		continueOnFail: () => opts.continueOnFail === true,
 		helpers: {
-			httpRequestWithAuthentication: async (type: string, req: Parameters<typeof oauth2Request>[1]) => {
+			httpRequestWithAuthentication: async (
+				type: string,
+				req: Parameters<typeof oauth2Request>[1],
+			) => {
 				if (type !== 'xActivityOAuth2Api' || !opts.oauth2Credentials)
 					throw new Error(`Node does not have credentials of type ${type}`);
 				return oauth2Request(opts.oauth2Credentials, req);
@@ -217,7 +228,10 @@ export interface LoadOptionsRun {
  * The part of n8n's ILoadOptionsFunctions a listSearch method uses: getCredentials, getNode and
  * getNodeParameter (with `extractValue`, which unwraps a resource locator to its value).
  */
-export function makeLoadOptionsContext(node: INodeType, opts: LoadOptionsRun): ILoadOptionsFunctions {
+export function makeLoadOptionsContext(
+	node: INodeType,
+	opts: LoadOptionsRun,
+): ILoadOptionsFunctions {
 	const nodeMeta = nodeMetaOf(node);
 	const params = opts.params ?? {};
 	const ctx = {
@@ -246,7 +260,11 @@ export async function runListSearch(
 	const fn = node.methods?.listSearch?.[method];
 	if (!fn) throw new Error(`node has no listSearch method ${method}`);
 	try {
-		const out = await fn.call(makeLoadOptionsContext(node, opts), opts.filter, opts.paginationToken);
+		const out = await fn.call(
+			makeLoadOptionsContext(node, opts),
+			opts.filter,
+			opts.paginationToken,
+		);
 		recorded.push(JSON.stringify(out));
 		return out;
 	} catch (err) {

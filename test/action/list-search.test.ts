@@ -66,11 +66,20 @@ describe('listSearch against the simulator', () => {
 	});
 
 	afterAll(async () => {
-		await Promise.all([v2.stop(), ent.stop(), premium.stop(), receiver.stop(), entReceiver.stop(), premiumReceiver.stop()]);
+		await Promise.all([
+			v2.stop(),
+			ent.stop(),
+			premium.stop(),
+			receiver.stop(),
+			entReceiver.stop(),
+			premiumReceiver.stop(),
+		]);
 	});
 
 	it('webhookSearch lists the app webhooks by URL with their ids, and filters', async () => {
-		const all = await runListSearch(node, 'webhookSearch', { credentials: credentialsFor(v2, 'v2') });
+		const all = await runListSearch(node, 'webhookSearch', {
+			credentials: credentialsFor(v2, 'v2'),
+		});
 		expect(all.results.map((r) => r.value).sort()).toEqual(Object.values(hooks).sort());
 		const alpha = all.results.find((r) => r.value === hooks['/hooks/alpha']);
 		expect(alpha?.name).toContain(receiver.url('/hooks/alpha'));
@@ -93,7 +102,8 @@ describe('listSearch against the simulator', () => {
 		const owner = { token: v2.app.accessToken, secret: v2.app.accessTokenSecret };
 		const user = v2.users()[0].id;
 		const created = [
-			(await client.xaa.create({ eventType: 'post.delete', filter: { userId: user }, tag: 't0' })).id,
+			(await client.xaa.create({ eventType: 'post.delete', filter: { userId: user }, tag: 't0' }))
+				.id,
 		];
 		// 105 subscriptions: more than one page of 100 (keywords make them distinct)
 		for (let n = 1; created.length < 105; n++) {
@@ -134,7 +144,9 @@ describe('listSearch against the simulator', () => {
 	it('activitySubscriptionSearch says the XAA needs a v2 credential, without calling X', async () => {
 		const before = ent.requestLog.length;
 		await expect(
-			runListSearch(node, 'activitySubscriptionSearch', { credentials: credentialsFor(ent, 'enterprise') }),
+			runListSearch(node, 'activitySubscriptionSearch', {
+				credentials: credentialsFor(ent, 'enterprise'),
+			}),
 		).rejects.toThrow(/API Version to v2 \(this credential uses enterprise\)/);
 		expect(ent.requestLog.length).toBe(before);
 	});
@@ -150,7 +162,12 @@ describe('listSearch against the simulator', () => {
 		await runNode(node, {
 			credentials: creds,
 			items,
-			params: { resource: 'subscription', operation: 'subscribe', webhookId: rl(webhookId), ...userTokenParams },
+			params: {
+				resource: 'subscription',
+				operation: 'subscribe',
+				webhookId: rl(webhookId),
+				...userTokenParams,
+			},
 		});
 		const out = await runListSearch(node, 'accountSubscriptionSearch', {
 			credentials: creds,
@@ -160,7 +177,10 @@ describe('listSearch against the simulator', () => {
 		expect(out.results[0].name).toMatch(/^User \d+$/);
 
 		await expect(
-			runListSearch(node, 'accountSubscriptionSearch', { credentials: creds, params: { webhookId: rl('') } }),
+			runListSearch(node, 'accountSubscriptionSearch', {
+				credentials: creds,
+				params: { webhookId: rl('') },
+			}),
 		).rejects.toThrow(/Pick the Webhook first/);
 	});
 

@@ -64,7 +64,7 @@ describe('node description', () => {
 		expect(operationsOf('replay')).toEqual(['start']);
 	});
 
-	it("names operations as n8n does, keeping the values saved workflows hold", () => {
+	it('names operations as n8n does, keeping the values saved workflows hold', () => {
 		const named = (resource: string) =>
 			Object.fromEntries(
 				(

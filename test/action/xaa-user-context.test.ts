@@ -30,7 +30,9 @@ describe('Activity Subscription (XAA) → Create in the user context', () => {
 	});
 
 	const xaaCreates = (from: number) =>
-		s.requestLog.slice(from).filter((r) => r.method === 'POST' && r.path === '/2/activity/subscriptions');
+		s.requestLog
+			.slice(from)
+			.filter((r) => r.method === 'POST' && r.path === '/2/activity/subscriptions');
 
 	/** The credential as n8n holds it once connected: oAuth2Api fields plus the token data. */
 	function oauth2Credential(scopes: string[]): ICredentialDataDecryptedObject {
@@ -46,7 +48,10 @@ describe('Activity Subscription (XAA) → Create in the user context', () => {
 		};
 	}
 
-	const create = (params: Record<string, unknown>, oauth2Credentials?: ICredentialDataDecryptedObject) =>
+	const create = (
+		params: Record<string, unknown>,
+		oauth2Credentials?: ICredentialDataDecryptedObject,
+	) =>
 		runNode(node, {
 			credentials: creds,
 			oauth2Credentials,
@@ -112,8 +117,16 @@ describe('Activity Subscription (XAA) → Create in the user context', () => {
 	});
 
 	it.each<[string, ICredentialDataDecryptedObject | undefined, RegExp]>([
-		['no OAuth 2.0 credential selected', undefined, /mute\.mute is a private event type.*no X Activity OAuth2 API credential is selected/],
-		['a credential never connected', { clientId: 'x', scope: 'mute.read' }, /mute\.mute is a private event type.*holds no access token.*connect it/],
+		[
+			'no OAuth 2.0 credential selected',
+			undefined,
+			/mute\.mute is a private event type.*no X Activity OAuth2 API credential is selected/,
+		],
+		[
+			'a credential never connected',
+			{ clientId: 'x', scope: 'mute.read' },
+			/mute\.mute is a private event type.*holds no access token.*connect it/,
+		],
 	])('refuses %s before sending', async (_what, cred, message) => {
 		const before = s.requestLog.length;
 		const err = await createError(

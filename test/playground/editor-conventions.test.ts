@@ -27,7 +27,9 @@ const TRIGGER_PNG = path.join(DOCS, 'trigger-defaults.png');
 const TRIGGER_CANVAS_PNG = path.join(DOCS, 'trigger-all-activity.png');
 
 /** The webhooks the playground's simulator holds (its loopback-only admin view). */
-async function simulatorWebhooks(simulatorUrl: string): Promise<Array<{ id: string; url: string }>> {
+async function simulatorWebhooks(
+	simulatorUrl: string,
+): Promise<Array<{ id: string; url: string }>> {
 	const res = await fetch(`${simulatorUrl}/_sim/state`);
 	const state = (await res.json()) as { webhooks: Array<{ id: string; url: string }> };
 	return state.webhooks.map((w) => ({ id: String(w.id), url: String(w.url) }));
@@ -91,9 +93,9 @@ describe('n8n conventions in the editor (real n8n, real browser)', () => {
 			const field = ndv.locator('[data-test-id="resource-locator-webhookId"]');
 			await field.waitFor();
 			// "From List" is the locator's first mode, so the one a new node starts with
-			await expect(field.locator('[data-test-id="rlc-mode-selector"] input').inputValue()).resolves.toMatch(
-				/^From list$/i,
-			);
+			await expect(
+				field.locator('[data-test-id="rlc-mode-selector"] input').inputValue(),
+			).resolves.toMatch(/^From list$/i);
 			await field.locator('[data-test-id="rlc-input"]').click();
 			const items = page.locator('[data-test-id="rlc-item"]');
 			await items.first().waitFor();
@@ -137,7 +139,9 @@ describe('n8n conventions in the editor (real n8n, real browser)', () => {
 		// the canvas names what the trigger listens to: close the panel and read the node's subtitle
 		await inBrowser('read the node subtitle on the canvas', async () => {
 			await page.keyboard.press('Escape');
-			const node = page.locator('[data-test-id="canvas-node"]', { hasText: 'X Account Activity' }).first();
+			const node = page
+				.locator('[data-test-id="canvas-node"]', { hasText: 'X Account Activity' })
+				.first();
 			await node.waitFor();
 			await expect(node.innerText()).resolves.toContain('All activity');
 			await page.screenshot({ path: TRIGGER_CANVAS_PNG });

@@ -56,12 +56,12 @@ export function alive(pid: number): boolean {
 }
 
 /** A timer that does not keep jest alive. */
-export const delay = (ms: number): Promise<void> =>
-	new Promise((r) => setTimeout(r, ms).unref());
+export const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
 
 /** Starts the playground on free ports with a fresh state folder; resolves when it is ready. */
 export async function startPlayground(): Promise<Playground> {
-	if (!fs.existsSync(SIM_CLI)) throw new Error(`${SIM_CLI} is missing: npm run build first (npm test does)`);
+	if (!fs.existsSync(SIM_CLI))
+		throw new Error(`${SIM_CLI} is missing: npm run build first (npm test does)`);
 	await ensureN8n(); // first time on a machine: minutes
 	// What `npm start` compiles (incremental: seconds after the first time).
 	execFileSync(
@@ -86,7 +86,9 @@ export async function startPlayground(): Promise<Playground> {
 		],
 		{ cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
 	);
-	const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+	const exited = new Promise<number | null>((resolve) =>
+		child.once('exit', (code) => resolve(code)),
+	);
 	let output = '';
 	const collect = (chunk: Buffer): void => void (output += chunk.toString('utf8'));
 	child.stdout!.on('data', collect);
@@ -101,7 +103,9 @@ export async function startPlayground(): Promise<Playground> {
 	await new Promise((r) => setTimeout(r, 100)); // the rest of the line
 	const line = output.split('\n').find((l) => l.startsWith(READY_PREFIX))!;
 	const ready = JSON.parse(line.slice(READY_PREFIX.length)) as Ready;
-	console.log(`[playground test] ready in ${ready.startedInMs} ms (fresh state folder, n8n cached)`);
+	console.log(
+		`[playground test] ready in ${ready.startedInMs} ms (fresh state folder, n8n cached)`,
+	);
 	return { ready, child, exited, output: () => output, ports, dir };
 }
 
@@ -167,7 +171,9 @@ export async function openEditor(ready: Ready): Promise<Editor> {
 	};
 	const screenshotAll = async () => {
 		for (const [i, p] of context.pages().entries())
-			await p.screenshot({ path: path.join(OUTPUT_DIR, `failure-${i}.png`) }).catch(() => undefined);
+			await p
+				.screenshot({ path: path.join(OUTPUT_DIR, `failure-${i}.png`) })
+				.catch(() => undefined);
 	};
 	try {
 		context.setDefaultTimeout(30_000);

@@ -67,10 +67,16 @@ export function webhookLocator(opts: LocatorOptions): INodeProperties {
 
 /** Activity Subscription (XAA): "From list" shows the app's XAA subscriptions, or "By ID". */
 export function activitySubscriptionLocator(opts: LocatorOptions): INodeProperties {
-	return idLocator('subscriptionId', 'activitySubscriptionSearch', 'subscription', '1146654567674912769', {
-		...opts,
-		displayName: opts.displayName ?? 'Activity Subscription',
-	});
+	return idLocator(
+		'subscriptionId',
+		'activitySubscriptionSearch',
+		'subscription',
+		'1146654567674912769',
+		{
+			...opts,
+			displayName: opts.displayName ?? 'Activity Subscription',
+		},
+	);
 }
 
 /** Account Subscription (AAA): "From list" shows the webhook's subscribed user IDs, or "By ID". */

@@ -26,7 +26,10 @@ export function subscriptionScope(run: RunContext, webhookId: string | undefined
 }
 
 /** An XAA subscription as the node puts it out. */
-export function activitySubscriptionJson(s: XaaSubscription, alreadyExisted?: boolean): IDataObject {
+export function activitySubscriptionJson(
+	s: XaaSubscription,
+	alreadyExisted?: boolean,
+): IDataObject {
 	return compact({
 		subscription_id: s.id,
 		event_type: s.eventType,

@@ -3,7 +3,7 @@
  * parameter access (plain and resource-locator), ids, the acting user's token and Return All /
  * Limit. The matching fields are built in `common.descriptions.ts`.
  */
-import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import type { ApiFlavour, UserToken } from '../../../client/types';
 import type { XClient } from '../../../client/x-client';
 
@@ -16,6 +16,17 @@ export interface RunContext {
 	/** The app owner's token from the credential, when it holds one (XAA private types). */
 	owner?: UserToken;
 }
+
+/**
+ * What every `<operation>.operation.ts` exports besides its `description`: one item's work,
+ * returning the item's json objects (the router pairs, scrubs and wraps them).
+ */
+export type OperationExecute = (
+	this: IExecuteFunctions,
+	run: RunContext,
+	i: number,
+	secrets: string[],
+) => Promise<IDataObject[]>;
 
 /** X ids: 64-bit, so up to 19 digits, always handled as strings. */
 export const ID = /^\d{1,19}$/;

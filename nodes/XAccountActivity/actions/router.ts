@@ -16,18 +16,10 @@ import { CREDENTIAL_NAME, toAppCredentials } from '../../shared/credentials';
 import { compact, scrubText, scrubValue } from '../helpers';
 import * as activitySubscription from './activitySubscription/ActivitySubscription.resource';
 import { xClientFor } from './client';
-import { param, type RunContext } from './params';
+import { param, type OperationExecute, type RunContext } from './params';
 import * as replay from './replay/Replay.resource';
 import * as subscription from './subscription/Subscription.resource';
 import * as webhook from './webhook/Webhook.resource';
-
-/** What every `<operation>.operation.ts` exports besides its `description`. */
-export type OperationExecute = (
-	this: IExecuteFunctions,
-	run: RunContext,
-	i: number,
-	secrets: string[],
-) => Promise<IDataObject[]>;
 
 /** Resource values → their operations (values as saved workflows hold them). */
 export const RESOURCES: Record<string, Record<string, { execute: OperationExecute }>> = {
@@ -77,7 +69,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		} catch (err) {
 			const nodeError = toNodeError(this.getNode(), err, i, secrets);
 			if (this.continueOnFail()) {
-				returnData.push({ json: errorJson(err, nodeError.message, secrets), pairedItem: { item: i } });
+				returnData.push({
+					json: errorJson(err, nodeError.message, secrets),
+					pairedItem: { item: i },
+				});
 				continue;
 			}
 			throw nodeError;
@@ -105,12 +100,16 @@ function toNodeError(
 ): NodeApiError | NodeOperationError {
 	const message = messageOf(err, secrets);
 	if (err instanceof XApiError) {
-		const apiError = new NodeApiError(node, scrubValue(err.toJSON(), secrets) as unknown as JsonObject, {
-			message,
-			description: err.hint ? scrubText(err.hint, secrets) : undefined,
-			httpCode: err.status ? String(err.status) : undefined,
-			itemIndex,
-		});
+		const apiError = new NodeApiError(
+			node,
+			scrubValue(err.toJSON(), secrets) as unknown as JsonObject,
+			{
+				message,
+				description: err.hint ? scrubText(err.hint, secrets) : undefined,
+				httpCode: err.status ? String(err.status) : undefined,
+				itemIndex,
+			},
+		);
 		// n8n swaps messages naming ECONNREFUSED, ETIMEDOUT… for a generic text; ours names the
 		// operation and the host, so it stays.
 		apiError.message = message;

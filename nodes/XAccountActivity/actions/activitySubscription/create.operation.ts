@@ -4,12 +4,7 @@
  * token; private types only with the subscribed user's own user context, an OAuth 1.0a user
  * token (Act As) or the OAuth 2.0 credential; without one nothing is sent.
  */
-import {
-	updateDisplayOptions,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeProperties,
-} from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import type { UserToken } from '../../../../client/types';
 import type { XaaOAuth2UserToken } from '../../../../client/xaa-client';
 import { XAA_SUBSCRIBABLE_EVENT_TYPES, xaaEventTypeInfo } from '../../../../client/xaa-event-types';
@@ -17,7 +12,16 @@ import type { XaaFilter } from '../../../../client/xaa-normalise';
 import { userIdFromToken } from '../../helpers';
 import { actAsProperties, webhookLocator } from '../common.descriptions';
 import { activitySubscriptionJson } from '../output';
-import { actingUser, fail, ID, idParam, param, trimmed, type RunContext } from '../params';
+import {
+	actingUser,
+	fail,
+	ID,
+	idParam,
+	param,
+	trimmed,
+	type OperationExecute,
+	type RunContext,
+} from '../params';
 import {
 	assertV2,
 	DIRECTIONAL_TYPES,
@@ -64,7 +68,9 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: '2244994945',
-		displayOptions: { show: { eventType: PRIVATE_TYPES.filter((t) => !KEYWORD_TYPES.includes(t)) } },
+		displayOptions: {
+			show: { eventType: PRIVATE_TYPES.filter((t) => !KEYWORD_TYPES.includes(t)) },
+		},
 		description:
 			"Numeric X user ID whose activity to receive, as a string of digits (not the @handle). With an OAuth 1.0a token, leave empty for the acting account's own ID (read from its access token).",
 	},
@@ -101,7 +107,8 @@ const properties: INodeProperties[] = [
 		],
 		default: 'both',
 		displayOptions: { show: { eventType: DIRECTIONAL_TYPES } },
-		description: 'Which side of the activity to receive (X documents a direction for like.create only)',
+		description:
+			'Which side of the activity to receive (X documents a direction for like.create only)',
 	},
 	{
 		displayName: 'Authentication',
@@ -171,12 +178,7 @@ async function userContextFor(
 	return { kind: 'oauth1', token };
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	run: RunContext,
-	i: number,
-	secrets: string[],
-): Promise<IDataObject[]> {
+export const execute: OperationExecute = async function (run, i, secrets) {
 	assertV2(this, run, i);
 	const given = trimmed(this, 'eventType', i);
 	const info = xaaEventTypeInfo(given);
@@ -198,7 +200,11 @@ export async function execute(
 	if (info.filter === 'keyword') {
 		const keyword = trimmed(this, 'keyword', i);
 		if (!keyword || keyword.length > KEYWORD_MAX)
-			throw fail(this, i, `${eventType} needs a Keyword of 1 to ${KEYWORD_MAX} characters (item ${i})`);
+			throw fail(
+				this,
+				i,
+				`${eventType} needs a Keyword of 1 to ${KEYWORD_MAX} characters (item ${i})`,
+			);
 		filter.keyword = keyword;
 	} else {
 		let userId = idParam(this, 'userId', 'User ID', i);
@@ -221,7 +227,11 @@ export async function execute(
 		const direction = param<string>(this, 'direction', i, 'both');
 		if (direction === 'inbound' || direction === 'outbound') filter.direction = direction;
 		else if (direction && direction !== 'both')
-			throw fail(this, i, `Direction must be both, inbound or outbound, not "${direction}" (item ${i})`);
+			throw fail(
+				this,
+				i,
+				`Direction must be both, inbound or outbound, not "${direction}" (item ${i})`,
+			);
 	}
 
 	const request = {
@@ -236,4 +246,4 @@ export async function execute(
 			? await xaaWithUserContext(this, run).create({ ...request, oauth2: user.token })
 			: await run.client.xaa.create({ ...request, user: user?.token });
 	return [activitySubscriptionJson(created, created.alreadyExisted)];
-}
+};

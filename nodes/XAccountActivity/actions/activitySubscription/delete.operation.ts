@@ -2,15 +2,10 @@
  * Activity Subscription (XAA) → Delete: one subscription (`DELETE /2/activity/subscriptions/:id`)
  * or many (`DELETE /2/activity/subscriptions?ids=`, 100 per request, one item per id).
  */
-import {
-	updateDisplayOptions,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeProperties,
-} from 'n8n-workflow';
+import { updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8n-workflow';
 import { compact } from '../../helpers';
 import { activitySubscriptionLocator } from '../common.descriptions';
-import { fail, idParam, param, requireId, type RunContext } from '../params';
+import { fail, idParam, param, requireId, type OperationExecute } from '../params';
 import { assertV2 } from './fields';
 
 const properties: INodeProperties[] = [
@@ -86,15 +81,16 @@ export function parseIdList(value: unknown): string[] {
 	return [...new Set(out)];
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	run: RunContext,
-	i: number,
-): Promise<IDataObject[]> {
+export const execute: OperationExecute = async function (run, i) {
 	assertV2(this, run, i);
 	const { xaa } = run.client;
 	if (param<string>(this, 'deleteMode', i, 'one') !== 'many') {
-		const id = requireId(this, i, 'Subscription ID', idParam(this, 'subscriptionId', 'Subscription ID', i));
+		const id = requireId(
+			this,
+			i,
+			'Subscription ID',
+			idParam(this, 'subscriptionId', 'Subscription ID', i),
+		);
 		const r = await xaa.delete(id);
 		return [{ subscription_id: id, deleted: r.deleted }];
 	}
@@ -112,4 +108,4 @@ export async function execute(
 		);
 	const results = await xaa.deleteMany(ids);
 	return results.map((r) => compact({ subscription_id: r.id, deleted: r.deleted, error: r.error }));
-}
+};

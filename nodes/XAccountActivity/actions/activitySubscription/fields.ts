@@ -23,7 +23,9 @@ const infoOf = (t: XaaEventType): XaaEventTypeInfo => XAA_EVENT_CATALOGUE[t];
 const typesWhere = (pred: (info: XaaEventTypeInfo) => boolean): XaaEventType[] =>
 	XAA_SUBSCRIBABLE_EVENT_TYPES.filter((t) => pred(infoOf(t)));
 
-export const PUBLIC_USER_TYPES = typesWhere((x) => x.visibility === 'public' && x.filter === 'user_id');
+export const PUBLIC_USER_TYPES = typesWhere(
+	(x) => x.visibility === 'public' && x.filter === 'user_id',
+);
 export const PRIVATE_TYPES = typesWhere((x) => x.visibility === 'private');
 export const KEYWORD_TYPES = typesWhere((x) => x.filter === 'keyword');
 export const DIRECTIONAL_TYPES = typesWhere((x) => x.directional);
@@ -65,7 +67,11 @@ export function optionalTag(ctx: IExecuteFunctions, i: number): string | undefin
 	const tag = raw === undefined || raw === null ? '' : String(raw).trim();
 	if (!tag) return undefined;
 	if (tag.length > TAG_MAX)
-		throw fail(ctx, i, `Tag is ${tag.length} characters long (item ${i}): X allows 1 to ${TAG_MAX}`);
+		throw fail(
+			ctx,
+			i,
+			`Tag is ${tag.length} characters long (item ${i}): X allows 1 to ${TAG_MAX}`,
+		);
 	return tag;
 }
 
@@ -82,6 +88,7 @@ export function tagProperty(description: string) {
 		type: 'string' as const,
 		default: '',
 		placeholder: 'crm-sync',
-		description: `Optional label, 1 to ${TAG_MAX} characters, returned with the subscription and its events. ${description}`.trim(),
+		description:
+			`Optional label, 1 to ${TAG_MAX} characters, returned with the subscription and its events. ${description}`.trim(),
 	};
 }

@@ -2,17 +2,12 @@
  * Activity Subscription (XAA) → Get Many: `GET /2/activity/subscriptions`, every page or up to
  * Limit, optionally only one event type's or one tag's.
  */
-import {
-	updateDisplayOptions,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeProperties,
-} from 'n8n-workflow';
+import { updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8n-workflow';
 import { xaaEventTypeInfo } from '../../../../client/xaa-event-types';
 import type { XaaSubscription } from '../../../../client/xaa-normalise';
 import { returnAllLimitProperties } from '../common.descriptions';
 import { activitySubscriptionJson } from '../output';
-import { fail, listLimit, param, type RunContext } from '../params';
+import { fail, listLimit, param, type OperationExecute } from '../params';
 import { assertV2, eventTypeOptions } from './fields';
 
 /** Up to this Limit, Get Many reads single pages of exactly that size (every doc version takes ≤ 100). */
@@ -52,11 +47,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(
-	this: IExecuteFunctions,
-	run: RunContext,
-	i: number,
-): Promise<IDataObject[]> {
+export const execute: OperationExecute = async function (run, i) {
 	assertV2(this, run, i);
 	const filters = param<IDataObject>(this, 'filters', i, {}) ?? {};
 	let typeFilter: string | undefined;
@@ -94,4 +85,4 @@ export async function execute(
 	}
 	if (limit !== undefined) subs = subs.slice(0, limit);
 	return subs.map((s) => activitySubscriptionJson(s));
-}
+};

@@ -47,7 +47,8 @@ export async function oauth2UserToken(
 			`${eventType} is a private event type and needs the user's own context, but the ${LABEL} credential holds no access token (item ${i}): open the credential and connect it`,
 		);
 	}
-	const granted = typeof tokenData.scope === 'string' && tokenData.scope.trim() ? tokenData.scope : cred.scope;
+	const granted =
+		typeof tokenData.scope === 'string' && tokenData.scope.trim() ? tokenData.scope : cred.scope;
 	return { accessToken, scopes: typeof granted === 'string' ? granted : undefined };
 }
 

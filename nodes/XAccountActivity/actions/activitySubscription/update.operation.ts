@@ -2,10 +2,10 @@
  * Activity Subscription (XAA) → Update: `PUT /2/activity/subscriptions/:id`. Only the tag and the
  * webhook can change; event type and filter need Delete and Create.
  */
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { activitySubscriptionLocator, webhookLocator } from '../common.descriptions';
 import { activitySubscriptionJson } from '../output';
-import { fail, idParam, requireId, type RunContext } from '../params';
+import { fail, idParam, requireId, type OperationExecute } from '../params';
 import { assertV2, optionalTag, optionalWebhookId, tagProperty } from './fields';
 
 export const description = updateDisplayOptions(
@@ -18,18 +18,20 @@ export const description = updateDisplayOptions(
 		}),
 		tagProperty('Leave empty to keep the current tag.'),
 		webhookLocator({
-			description: 'The v2 webhook to deliver events to from now on. Leave empty to keep the current webhook.',
+			description:
+				'The v2 webhook to deliver events to from now on. Leave empty to keep the current webhook.',
 		}),
 	],
 );
 
-export async function execute(
-	this: IExecuteFunctions,
-	run: RunContext,
-	i: number,
-): Promise<IDataObject[]> {
+export const execute: OperationExecute = async function (run, i) {
 	assertV2(this, run, i);
-	const id = requireId(this, i, 'Subscription ID', idParam(this, 'subscriptionId', 'Subscription ID', i));
+	const id = requireId(
+		this,
+		i,
+		'Subscription ID',
+		idParam(this, 'subscriptionId', 'Subscription ID', i),
+	);
 	const tag = optionalTag(this, i);
 	const webhookId = optionalWebhookId(this, i);
 	if (tag === undefined && webhookId === undefined) {
@@ -40,4 +42,4 @@ export async function execute(
 		);
 	}
 	return [activitySubscriptionJson(await run.client.xaa.update(id, { tag, webhookId }))];
-}
+};

@@ -3,10 +3,10 @@
  * `POST /2/webhooks/replay` (X removed the older `POST /2/account_activity/replay/…` on
  * 2026-03-25, so the node never sends it).
  */
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 import { checkReplayWindow, formatReplayDate } from '../../../../client/replay-window';
 import { compact, toUtcDate } from '../../helpers';
-import { fail, param, type RunContext } from '../params';
+import { fail, param, type OperationExecute } from '../params';
 import { requiredWebhookId, requiredWebhookProperty } from '../webhook/webhookId';
 
 const properties: INodeProperties[] = [
@@ -36,11 +36,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(
-	this: IExecuteFunctions,
-	run: RunContext,
-	i: number,
-): Promise<IDataObject[]> {
+export const execute: OperationExecute = async function (run, i) {
 	const webhookId = requiredWebhookId(this, i);
 	let from: Date;
 	let to: Date;
@@ -67,4 +63,4 @@ export async function execute(
 			to_date: formatReplayDate(to),
 		}),
 	];
-}
+};

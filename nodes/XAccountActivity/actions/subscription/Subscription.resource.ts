@@ -25,14 +25,14 @@ export const description: INodeProperties[] = [
 				value: 'subscribe',
 				action: 'Subscribe an account',
 				description:
-					"Subscribe an account: start receiving its activity. The credential account, or any user who authorised the app (their access token and secret, e.g. from the input items).",
+					'Subscribe an account: start receiving its activity. The credential account, or any user who authorised the app (their access token and secret, e.g. from the input items).',
 			},
 			{
 				name: 'Delete',
 				value: 'unsubscribe',
 				action: 'Unsubscribe an account',
 				description:
-					"Unsubscribe an account by user ID: stop receiving its activity (app-only, no user token needed)",
+					'Unsubscribe an account by user ID: stop receiving its activity (app-only, no user token needed)',
 			},
 			{
 				name: 'Get',
@@ -45,7 +45,8 @@ export const description: INodeProperties[] = [
 				name: 'Get Count',
 				value: 'count',
 				action: 'Count account subscriptions',
-				description: 'Count subscriptions: how many accounts the app has subscribed, and how many its tier allows',
+				description:
+					'Count subscriptions: how many accounts the app has subscribed, and how many its tier allows',
 			},
 			{
 				name: 'Get Many',

@@ -1,11 +1,11 @@
 /** Account Subscription (AAA) → Get Count: X's "count subscriptions" against the tier's allowance. */
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { compact } from '../../helpers';
-import type { RunContext } from '../params';
+import type { OperationExecute } from '../params';
 
 export const description: INodeProperties[] = [];
 
-export async function execute(this: IExecuteFunctions, run: RunContext): Promise<IDataObject[]> {
+export const execute: OperationExecute = async function (run) {
 	const c = await run.client.countSubscriptions();
 	return [
 		compact({
@@ -15,4 +15,4 @@ export async function execute(this: IExecuteFunctions, run: RunContext): Promise
 			provisioned_count: c.provisioned,
 		}),
 	];
-}
+};

@@ -12,7 +12,14 @@ import type { UserToken } from '../../../../client/types';
 import { compact, userIdFromToken } from '../../helpers';
 import { subscriptionScope } from '../output';
 import { actAsProperties, webhookLocator } from '../common.descriptions';
-import { actingUser, fail, idParam, requireId, type RunContext } from '../params';
+import {
+	actingUser,
+	fail,
+	idParam,
+	requireId,
+	type OperationExecute,
+	type RunContext,
+} from '../params';
 
 export const subscriptionWebhookProperty: INodeProperties = webhookLocator({
 	description:
@@ -63,12 +70,7 @@ export function accountOperation(
 		]),
 		...accountActAsProperties(operation),
 	];
-	async function execute(
-		this: IExecuteFunctions,
-		run: RunContext,
-		i: number,
-		secrets: string[],
-	): Promise<IDataObject[]> {
+	const execute: OperationExecute = async function (run, i, secrets) {
 		const webhookId = subscriptionWebhookId(this, run, i);
 		const user = actingUser(this, i, secrets);
 		const answer = await call(run, { webhookId, user });
@@ -80,6 +82,6 @@ export function accountOperation(
 				...answer,
 			}),
 		];
-	}
+	};
 	return { description, execute };
 }

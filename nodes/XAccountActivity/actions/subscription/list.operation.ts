@@ -1,8 +1,8 @@
 /** Account Subscription (AAA) → Get Many: X's "list subscriptions", one item per user ID. */
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { compact } from '../../helpers';
 import { returnAllLimitProperties } from '../common.descriptions';
-import { limited, type RunContext } from '../params';
+import { limited, type OperationExecute } from '../params';
 import { subscriptionWebhookId, subscriptionWebhookProperty } from './fields';
 
 export const description = updateDisplayOptions(
@@ -10,11 +10,7 @@ export const description = updateDisplayOptions(
 	[subscriptionWebhookProperty, ...returnAllLimitProperties],
 );
 
-export async function execute(
-	this: IExecuteFunctions,
-	run: RunContext,
-	i: number,
-): Promise<IDataObject[]> {
+export const execute: OperationExecute = async function (run, i) {
 	const webhookId = subscriptionWebhookId(this, run, i);
 	const list = await run.client.listSubscriptions({ webhookId });
 	const common = compact({
@@ -24,4 +20,4 @@ export async function execute(
 		application_id: list.applicationId,
 	});
 	return limited(this, i, list.userIds).map((userId) => ({ user_id: userId, ...common }));
-}
+};

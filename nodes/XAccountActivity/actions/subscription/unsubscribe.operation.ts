@@ -1,9 +1,9 @@
 /** Account Subscription (AAA) → Delete: X's "unsubscribe user", by user ID (app-only). */
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { compact, isNumericUserId } from '../../helpers';
 import { subscribedUserLocator } from '../common.descriptions';
 import { subscriptionScope } from '../output';
-import { fail, idParam, type RunContext } from '../params';
+import { fail, idParam, type OperationExecute } from '../params';
 import { subscriptionWebhookId, subscriptionWebhookProperty } from './fields';
 
 export const description = updateDisplayOptions(
@@ -18,11 +18,7 @@ export const description = updateDisplayOptions(
 	],
 );
 
-export async function execute(
-	this: IExecuteFunctions,
-	run: RunContext,
-	i: number,
-): Promise<IDataObject[]> {
+export const execute: OperationExecute = async function (run, i) {
 	const webhookId = subscriptionWebhookId(this, run, i);
 	const userId = idParam(this, 'userId', 'User ID', i);
 	if (!isNumericUserId(userId)) {
@@ -34,4 +30,4 @@ export async function execute(
 	}
 	await run.client.unsubscribe({ webhookId, userId });
 	return [compact({ user_id: userId, ...subscriptionScope(run, webhookId), subscribed: false })];
-}
+};

@@ -1,7 +1,7 @@
 /** Webhook → Delete: X's "delete webhook"; X stops delivering and the webhook's subscriptions end. */
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { compact } from '../../helpers';
-import type { RunContext } from '../params';
+import type { OperationExecute } from '../params';
 import { requiredWebhookId, requiredWebhookProperty } from './webhookId';
 
 export const description = updateDisplayOptions(
@@ -9,12 +9,8 @@ export const description = updateDisplayOptions(
 	[requiredWebhookProperty('The webhook to delete')],
 );
 
-export async function execute(
-	this: IExecuteFunctions,
-	run: RunContext,
-	i: number,
-): Promise<IDataObject[]> {
+export const execute: OperationExecute = async function (run, i) {
 	const webhookId = requiredWebhookId(this, i);
 	await run.client.deleteWebhook(webhookId);
 	return [compact({ webhook_id: webhookId, environment: run.environment, deleted: true })];
-}
+};

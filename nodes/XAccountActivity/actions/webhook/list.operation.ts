@@ -1,8 +1,8 @@
 /** Webhook → Get Many: X's "list webhooks" (optionally every premium environment's). */
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 import { returnAllLimitProperties } from '../common.descriptions';
 import { webhookJson } from '../output';
-import { fail, limited, param, type RunContext } from '../params';
+import { fail, limited, param, type OperationExecute } from '../params';
 
 const properties: INodeProperties[] = [
 	{
@@ -21,11 +21,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(
-	this: IExecuteFunctions,
-	run: RunContext,
-	i: number,
-): Promise<IDataObject[]> {
+export const execute: OperationExecute = async function (run, i) {
 	const all = param<boolean>(this, 'allEnvironments', i, false);
 	if (all && run.flavour !== 'premium') {
 		throw fail(
@@ -37,4 +33,4 @@ export async function execute(
 	const { client } = run;
 	const hooks = all ? await client.listAllEnvironmentWebhooks() : await client.listWebhooks();
 	return limited(this, i, hooks).map(webhookJson);
-}
+};

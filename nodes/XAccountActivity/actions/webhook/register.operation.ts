@@ -1,7 +1,7 @@
 /** Webhook → Create: X's "register webhook" (X checks the URL with a CRC request first). */
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 import { webhookJson } from '../output';
-import { fail, trimmed, type RunContext } from '../params';
+import { fail, trimmed, type OperationExecute } from '../params';
 
 const properties: INodeProperties[] = [
 	{
@@ -21,12 +21,8 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(
-	this: IExecuteFunctions,
-	run: RunContext,
-	i: number,
-): Promise<IDataObject[]> {
+export const execute: OperationExecute = async function (run, i) {
 	const url = trimmed(this, 'url', i);
 	if (!url) throw fail(this, i, `Webhook URL is required (item ${i})`);
 	return [webhookJson(await run.client.registerWebhook(url))];
-}
+};

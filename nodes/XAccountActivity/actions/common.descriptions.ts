@@ -3,7 +3,7 @@
  * `methods/listSearch.ts`, or "By ID"), Act As with the user token pair, and Return All / Limit.
  * Each operation file places them with its own display options; `params.ts` reads them.
  */
-import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 type Show = NonNullable<IDisplayOptions['show']>;
 
@@ -165,3 +165,23 @@ export const returnAllLimitProperties: INodeProperties[] = [
 		description: 'Max number of results to return',
 	},
 ];
+
+/**
+ * The Operation field of one resource: n8n's names (`name`), the values saved workflows hold
+ * (`value`), X's words in `action` and `description`.
+ */
+export function operationField(
+	resource: string,
+	options: INodePropertyOptions[],
+	defaultOperation: string,
+): INodeProperties {
+	return {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: [resource] } },
+		options,
+		default: defaultOperation,
+	};
+}

@@ -3,6 +3,7 @@
  * subscriptions, one per (event type, user or keyword), v2 credential only.
  */
 import type { INodeProperties } from 'n8n-workflow';
+import { operationField } from '../common.descriptions';
 import * as create from './create.operation';
 import * as del from './delete.operation';
 import * as list from './list.operation';
@@ -12,13 +13,9 @@ import * as update from './update.operation';
 export const operations = { create, list, update, delete: del };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['activitySubscription'] } },
-		options: [
+	operationField(
+		'activitySubscription',
+		[
 			{
 				name: 'Create',
 				value: 'create',
@@ -48,8 +45,8 @@ export const description: INodeProperties[] = [
 					"Change a subscription's tag and/or webhook. The event type and filter cannot change: delete and create instead.",
 			},
 		],
-		default: 'create',
-	},
+		'create',
+	),
 	...create.description,
 	...list.description,
 	...update.description,

@@ -3,6 +3,7 @@
  * Account Activity API deliveries for.
  */
 import type { INodeProperties } from 'n8n-workflow';
+import { operationField } from '../common.descriptions';
 import * as check from './check.operation';
 import * as count from './count.operation';
 import * as list from './list.operation';
@@ -13,13 +14,9 @@ import * as unsubscribe from './unsubscribe.operation';
 export const operations = { subscribe, check, list, count, unsubscribe };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['subscription'] } },
-		options: [
+	operationField(
+		'subscription',
+		[
 			{
 				name: 'Create',
 				value: 'subscribe',
@@ -56,8 +53,8 @@ export const description: INodeProperties[] = [
 					'List subscriptions: one item per subscribed account (user ID) of a webhook or premium environment',
 			},
 		],
-		default: 'subscribe',
-	},
+		'subscribe',
+	),
 	...subscribe.description,
 	...check.description,
 	...list.description,

@@ -1,5 +1,6 @@
 /** Resource Webhook: the URLs X delivers account activity to (AAA and XAA share v2 webhooks). */
 import type { INodeProperties } from 'n8n-workflow';
+import { operationField } from '../common.descriptions';
 import * as del from './delete.operation';
 import * as list from './list.operation';
 import * as register from './register.operation';
@@ -9,13 +10,9 @@ import * as triggerCrc from './triggerCrc.operation';
 export const operations = { register, list, triggerCrc, delete: del };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['webhook'] } },
-		options: [
+	operationField(
+		'webhook',
+		[
 			{
 				name: 'Create',
 				value: 'register',
@@ -44,8 +41,8 @@ export const description: INodeProperties[] = [
 					'Ask X to send a CRC check to the webhook now; re-enables a webhook X marked invalid',
 			},
 		],
-		default: 'list',
-	},
+		'list',
+	),
 	...register.description,
 	...list.description,
 	...triggerCrc.description,

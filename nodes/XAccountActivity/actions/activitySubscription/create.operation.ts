@@ -34,7 +34,7 @@ import {
 	PUBLIC_USER_TYPES,
 	tagProperty,
 } from './fields';
-import { oauth2UserToken, USER_CONTEXT_TYPE, xaaWithUserContext } from './oauth2';
+import { oauth2UserToken, xaaWithUserContext } from './oauth2';
 
 const show = { resource: ['activitySubscription'], operation: ['create'] };
 const privateShow = { ...show, eventType: PRIVATE_TYPES };
@@ -172,7 +172,7 @@ async function userContextFor(
 		throw fail(
 			ctx,
 			i,
-			`${eventType} is a private event type and needs user context, but Act As is Credential Account and the credential has no Access Token and Access Token Secret (item ${i}): fill them in, choose Act As: User Token, or Authentication: OAuth 2.0 (${USER_CONTEXT_TYPE})`,
+			`${eventType} is a private event type and needs user context, but Act As is Credential Account and the credential has no Access Token and Access Token Secret (item ${i}): fill them in, choose Act As: User Token, or Authentication: OAuth 2.0 with an X Activity OAuth2 API credential`,
 		);
 	}
 	return { kind: 'oauth1', token };

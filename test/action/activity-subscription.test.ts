@@ -11,7 +11,7 @@ import {
 	XAA_SUBSCRIBABLE_EVENT_TYPES,
 	type XaaEventType,
 } from '../../client/xaa-event-types';
-import { parseIdList } from '../../nodes/XAccountActivity/activity-subscription';
+import { parseIdList } from '../../nodes/XAccountActivity/actions/activitySubscription/delete.operation';
 import { XAccountActivity } from '../../nodes/XAccountActivity/XAccountActivity.node';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../simulator';
 import { recorded, runNode, runNodeError } from './harness';
@@ -92,7 +92,14 @@ describe('description', () => {
 		expect(shownFor('keyword', 'news.new')).toHaveLength(1);
 		expect(shownFor('keyword', 'post.create')).toHaveLength(0);
 		expect(shownFor('direction', 'like.create')).toHaveLength(1);
-		expect(shownFor('direction', 'follow.follow')).toHaveLength(1);
+		// X documents direction for like.create only
+		for (const t of XAA_SUBSCRIBABLE_EVENT_TYPES)
+			expect([t, shownFor('direction', t).length]).toEqual([t, t === 'like.create' ? 1 : 0]);
+		// the Authentication choice (OAuth 1.0a token or OAuth 2.0 credential) for private types only
+		for (const t of XAA_SUBSCRIBABLE_EVENT_TYPES) {
+			const isPrivate = XAA_EVENT_CATALOGUE[t].visibility === 'private';
+			expect([t, shownFor('userAuthentication', t).length]).toEqual([t, isPrivate ? 1 : 0]);
+		}
 		expect(shownFor('direction', 'mute.mute')).toHaveLength(0);
 		expect(shownFor('direction', 'post.create')).toHaveLength(0);
 		expect(shownFor('actAs', 'dm.received')).toHaveLength(1);
@@ -239,9 +246,13 @@ describe('Activity Subscription on v2', () => {
 		});
 
 		it('"already exists" is success: the existing subscription with already_existed true', async () => {
+			// like.create is private (X's docs): created with the user's own token
 			const params = {
-				eventType: 'follow.follow',
+				eventType: 'like.create',
 				userId: users[1].user_id,
+				actAs: 'userToken',
+				accessToken: users[1].access_token,
+				accessTokenSecret: users[1].access_token_secret,
 				direction: 'outbound',
 				tag: 'first',
 				webhookId,
@@ -377,7 +388,8 @@ describe('Activity Subscription on v2', () => {
 	describe('update', () => {
 		let id = '';
 		beforeAll(async () => {
-			const out = await create({ eventType: 'follow.unfollow', userId: users[2].user_id });
+			// follow.* is private (X's docs): the credential account's own subscription
+			const out = await create({ eventType: 'follow.unfollow', actAs: 'credential' });
 			id = out[0].json.subscription_id as string;
 		});
 
@@ -389,7 +401,7 @@ describe('Activity Subscription on v2', () => {
 			expect(out[0].json).toMatchObject({
 				subscription_id: id,
 				event_type: 'follow.unfollow',
-				filter: { user_id: users[2].user_id },
+				filter: { user_id: s.app.ownerUserId },
 				tag: 'moved',
 				webhook_id: webhookId,
 			});
@@ -545,9 +557,9 @@ describe('list', () => {
 	const TYPES: XaaEventType[] = [
 		'post.create',
 		'post.delete',
-		'follow.follow',
+		'profile.update.url',
 		'profile.update.bio',
-		'spaces.start',
+		'broadcast.start',
 	];
 	let s: Simulator;
 	let creds: ICredentialDataDecryptedObject;
@@ -618,9 +630,9 @@ describe('list', () => {
 	});
 
 	it('filters by event type and tag locally, across every page', async () => {
-		const spaces = await list({ returnAll: true, filters: { eventType: 'spaces.start' } });
+		const spaces = await list({ returnAll: true, filters: { eventType: 'broadcast.start' } });
 		expect(spaces).toHaveLength(210);
-		expect(spaces.every((o) => o.json.event_type === 'spaces.start')).toBe(true);
+		expect(spaces.every((o) => o.json.event_type === 'broadcast.start')).toBe(true);
 
 		const oddBios = await list({
 			returnAll: true,

@@ -439,6 +439,10 @@ describe.each(FLAVOURS)('X Account Activity node on %s', (flavour) => {
 			expect(out[0].json).toMatchObject({ webhook_id: webhookId });
 			expect(out[0].json.from_date).toMatch(/^\d{12}$/);
 			expect(sim.replayJobs().map((j) => j.jobId)).toContain(jobId);
+			// v2 replays through POST /2/webhooks/replay; X removed /2/account_activity/replay/… (2026-03-25)
+			const replays = sim.requestLog.filter((e) => /replay/.test(e.path)).map((e) => `${e.method} ${e.path}`);
+			if (flavour === 'v2') expect(new Set(replays)).toEqual(new Set(['POST /2/webhooks/replay']));
+			expect(replays.some((r) => r.includes('/2/account_activity/replay'))).toBe(false);
 		});
 
 		it('says clearly that a replay is already running when a second job is started', async () => {

@@ -36,6 +36,18 @@ describe('node description', () => {
 		expect(d.usableAsTool).toBe(true);
 		expect(d.credentials).toEqual([
 			{ name: 'xAccountActivityApi', required: true, testedBy: 'xAccountActivityApiTest' },
+			{
+				// the subscribed user's OAuth 2.0 user context, only where it is chosen
+				name: 'xActivityOAuth2Api',
+				required: true,
+				displayOptions: {
+					show: {
+						resource: ['activitySubscription'],
+						operation: ['create'],
+						userAuthentication: ['oAuth2'],
+					},
+				},
+			},
 		]);
 		expect(node.methods.credentialTest.xAccountActivityApiTest).toBe(testXCredentials);
 	});
@@ -50,6 +62,63 @@ describe('node description', () => {
 			'unsubscribe',
 		]);
 		expect(operationsOf('replay')).toEqual(['start']);
+	});
+
+	it('names operations as n8n does, keeping the values saved workflows hold', () => {
+		const named = (resource: string) =>
+			Object.fromEntries(
+				(
+					d.properties.find(
+						(p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource),
+					)?.options ?? []
+				).map((o) => [(o as { value: string }).value, (o as { name: string }).name]),
+			);
+		expect(named('webhook')).toEqual({
+			register: 'Create',
+			delete: 'Delete',
+			list: 'Get Many',
+			triggerCrc: 'Trigger CRC',
+		});
+		expect(named('subscription')).toEqual({
+			subscribe: 'Create',
+			unsubscribe: 'Delete',
+			check: 'Get',
+			count: 'Get Count',
+			list: 'Get Many',
+		});
+		expect(named('replay')).toEqual({ start: 'Create' });
+		expect(named('activitySubscription')).toEqual({
+			create: 'Create',
+			delete: 'Delete',
+			list: 'Get Many',
+			update: 'Update',
+		});
+		const resources = d.properties.find((p) => p.name === 'resource')?.options as Array<{
+			name: string;
+			value: string;
+			description: string;
+		}>;
+		expect(Object.fromEntries(resources.map((r) => [r.value, r.name]))).toEqual({
+			subscription: 'Account Subscription (AAA)',
+			activitySubscription: 'Activity Subscription (XAA)',
+			replay: 'Replay',
+			webhook: 'Webhook',
+		});
+		// X's own words stay in the descriptions
+		const descriptions = JSON.stringify(d.properties.filter((p) => p.name === 'operation'));
+		for (const word of ['Register', 'Subscribe', 'Unsubscribe', 'Check', 'List', 'replay job'])
+			expect(descriptions).toContain(word);
+		expect(resources.find((r) => r.value === 'subscription')?.description).toMatch(
+			/deprecated, no date announced/,
+		);
+		expect(d.description).toMatch(/deprecated, no date announced/);
+	});
+
+	it('describes every field (resource and operation through their options)', () => {
+		const undescribed = d.properties
+			.filter((p) => !['resource', 'operation'].includes(p.name) && !(p.description ?? '').trim())
+			.map((p) => p.name);
+		expect(undescribed).toEqual([]);
 	});
 
 	it('describes every operation for an AI agent (action and description)', () => {

@@ -1,7 +1,8 @@
 /**
  * The action node inside a real n8n 2.x: a workflow receives a list of users (n8n's own Webhook
  * node), splits it into items (Split Out), subscribes each user with their own token taken from
- * the item by expression, then lists the webhook's subscriptions once.
+ * the item by expression, then lists the webhook's subscriptions once. The Webhook field is read
+ * both as a plain id (workflows saved before it became a resource locator) and as a locator value.
  */
 import { XClient } from '../../client/x-client';
 import { startSimulator, type Simulator } from '../../simulator';
@@ -90,7 +91,14 @@ describe('X Account Activity action node in a real n8n', () => {
 					typeVersion: 1,
 					position: [600, 0],
 					executeOnce: true,
-					parameters: { resource: 'subscription', operation: 'list', webhookId, returnAll: true },
+					// as the editor saves a pick from the Webhook list (Subscribe keeps the plain id of
+					// workflows saved before the field became a resource locator)
+					parameters: {
+						resource: 'subscription',
+						operation: 'list',
+						webhookId: { __rl: true, mode: 'list', value: webhookId, cachedResultName: receiver.url },
+						returnAll: true,
+					},
 					credentials: cred,
 				},
 			],

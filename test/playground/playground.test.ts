@@ -5,47 +5,27 @@
  * by playwright-core) finds the nodes in the editor and opens the trigger of an example; Ctrl-C
  * stops everything it started.
  */
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { chromium, type BrowserContext } from 'playwright-core';
-
 import { loadExamples } from '../../playground/examples';
-import { READY_PREFIX } from '../../playground/start';
 import { ACTIVITY_LOG, DM_INBOX } from '../../playground/tables';
+import { nodeOutputItems, REPO_ROOT, waitForExecutions, type ExecutionRecord } from '../e2e/harness';
 import {
-	ensureN8n,
-	freePort,
-	nodeOutputItems,
-	REPO_ROOT,
-	waitForExecutions,
-	type ExecutionRecord,
-} from '../e2e/harness';
-
-const CHROMIUM = process.env.X_AAA_CHROMIUM ?? '/usr/bin/chromium';
-const OUTPUT_DIR = path.join(REPO_ROOT, '.test-output', 'playground');
-const START_JS = path.join(
-	REPO_ROOT,
-	'node_modules',
-	'.cache',
-	'x-aaa-playground',
-	'playground',
-	'start.js',
-);
-const SIM_CLI = path.join(REPO_ROOT, 'dist', 'simulator', 'cli.js');
-
-interface Ready {
-	n8nUrl: string;
-	n8nPid: number;
-	simulatorUrl: string;
-	userFolder: string;
-	owner: { email: string; password: string };
-	workflows: Array<{ id: string; name: string; webhookPath?: string }>;
-	startedInMs: number;
-}
+	alive,
+	delay,
+	openEditor,
+	openPackageInNodesPanel,
+	OUTPUT_DIR,
+	SIM_CLI,
+	startPlayground,
+	stopPlayground,
+	type Editor,
+	type Playground,
+	type Ready,
+} from './helpers';
 
 const examples = loadExamples(REPO_ROOT);
 /** Examples starting from the X trigger: one webhook each at the simulator once published. */
@@ -61,15 +41,6 @@ const FOLLOWER = byFile('new-follower-welcome.json');
 const LOG = byFile('activity-log.json');
 const RESUBSCRIBE = byFile('resubscribe-from-list.json');
 const REPLAY = byFile('replay-after-outage.json');
-
-function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
-	}
-}
 
 function portAnswers(port: number): Promise<boolean> {
 	return new Promise((resolve) => {
@@ -96,87 +67,25 @@ function emit(
 	});
 }
 
-/** A timer that does not keep jest alive. */
-const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
-
 const items = (run: ExecutionRecord, node: string): Array<Record<string, unknown>> =>
 	nodeOutputItems(run, node).map((i) => i.json as Record<string, unknown>);
 
 describe('playground: npm start', () => {
-	let dir: string;
-	let child: ChildProcess | undefined;
+	let pg: Playground | undefined;
 	let output = '';
-	let exited: Promise<number | null>;
 	let ready: Ready;
-	let ports: { n8n: number; sim: number };
 
 	beforeAll(async () => {
-		expect(fs.existsSync(SIM_CLI)).toBe(true); // npm run build first (npm test does)
-		await ensureN8n(); // first time on a machine: minutes
-		// What `npm start` compiles (incremental: seconds after the first time).
-		execFileSync(
-			process.execPath,
-			[require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.playground.json'],
-			{
-				cwd: REPO_ROOT,
-				stdio: 'inherit',
-			},
-		);
-		dir = fs.mkdtempSync(path.join(os.tmpdir(), 'x-aaa-playground-test-'));
-		ports = { n8n: await freePort(), sim: await freePort() };
-		child = spawn(
-			process.execPath,
-			[
-				START_JS,
-				'--dir',
-				dir,
-				'--port',
-				String(ports.n8n),
-				'--sim-port',
-				String(ports.sim),
-				'--no-build',
-				'--ready-json',
-			],
-			{ cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-		);
-		exited = new Promise((resolve) => child!.once('exit', (code) => resolve(code)));
-		const collect = (chunk: Buffer): void => void (output += chunk.toString('utf8'));
-		child.stdout!.on('data', collect);
-		child.stderr!.on('data', collect);
-		const deadline = Date.now() + 5 * 60_000;
-		while (!output.includes(READY_PREFIX)) {
-			if (child.exitCode !== null)
-				throw new Error(
-					`the playground exited (${child.exitCode}) before it was ready:\n${output}`,
-				);
-			if (Date.now() > deadline)
-				throw new Error(`the playground was not ready in time:\n${output}`);
-			await new Promise((r) => setTimeout(r, 200));
-		}
-		await new Promise((r) => setTimeout(r, 100)); // the rest of the line
-		const line = output.split('\n').find((l) => l.startsWith(READY_PREFIX))!;
-		ready = JSON.parse(line.slice(READY_PREFIX.length)) as Ready;
-		console.log(
-			`[playground test] ready in ${ready.startedInMs} ms (fresh state folder, n8n cached)`,
-		);
+		pg = await startPlayground();
+		ready = pg.ready;
 	}, 15 * 60_000);
 
 	afterAll(async () => {
-		if (child && child.exitCode === null && child.signalCode === null) {
-			child.kill('SIGINT');
-			await Promise.race([exited, delay(30_000)]);
-		}
-		if (ready && alive(ready.n8nPid)) {
-			try {
-				process.kill(-ready.n8nPid, 'SIGKILL');
-			} catch {
-				// gone
-			}
-		}
-		if (dir) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+		await stopPlayground(pg);
 	}, 60_000);
 
 	it('prints the editor URL, the owner login, how to emit events and where the examples are', () => {
+		output = pg!.output();
 		expect(output).toContain(`n8n editor     ${ready.n8nUrl}`);
 		expect(output).toContain(ready.owner.email);
 		expect(output).toContain(ready.owner.password);
@@ -280,40 +189,11 @@ describe('playground: npm start', () => {
 	}, 180_000);
 
 	it('shows the nodes and the trigger of an example in the editor (real browser)', async () => {
-		if (!fs.existsSync(CHROMIUM)) {
-			throw new Error(
-				`Chromium is not installed (${CHROMIUM} missing). This test drives a real browser: install Debian's chromium with \`apt-get update && apt-get install -y chromium\` (as root; CI does this in .ci/run), or set X_AAA_CHROMIUM to a Chromium binary. \`npx playwright install\` does not work here (no downloads).`,
-			);
-		}
-		fs.mkdirSync(OUTPUT_DIR, { recursive: true });
-		const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'x-aaa-chromium-'));
-		let context: BrowserContext | undefined;
-		let step = 'launch chromium';
+		let editor: Editor | undefined;
+		let step = 'launch chromium and log in';
 		try {
-			context = await chromium.launchPersistentContext(userDataDir, {
-				executablePath: CHROMIUM,
-				headless: true,
-				args: [
-					'--no-sandbox',
-					'--disable-gpu',
-					'--disable-quic',
-					'--no-first-run',
-					'--disable-background-networking',
-					'--disable-component-update',
-					'--disable-sync',
-				],
-				viewport: { width: 1400, height: 850 },
-			});
-			context.setDefaultTimeout(30_000);
-			const page = context.pages()[0] ?? (await context.newPage());
-
-			step = 'log in';
-			// Log in as the playground's owner.
-			await page.goto(`${ready.n8nUrl}/signin`);
-			await page.fill('input[name="emailOrLdapLoginId"]', ready.owner.email);
-			await page.fill('input[name="password"]', ready.owner.password);
-			await page.click('[data-test-id="form-submit-button"]');
-			await page.waitForURL((url) => !url.pathname.includes('signin'));
+			editor = await openEditor(ready);
+			const { context, page } = editor;
 
 			step = 'open the trigger of an example workflow';
 			// An example workflow: open its trigger.
@@ -345,19 +225,7 @@ describe('playground: npm start', () => {
 			step = 'find the nodes in the nodes panel';
 			// The nodes panel of a new workflow: search, find the package's nodes and the trigger.
 			const fresh = await context.newPage();
-			await fresh.goto(`${ready.n8nUrl}/workflow/new`);
-			await fresh.click('[data-test-id="node-creator-plus-button"]');
-			await fresh
-				.locator(
-					'[data-test-id="node-creator-search-bar"] input, input[data-test-id="node-creator-search-bar"]',
-				)
-				.first()
-				.fill('X Account Activity');
-			const entry = fresh
-				.locator('[data-test-id="node-creator-item-name"]', { hasText: 'X Account Activity' })
-				.first();
-			await entry.waitFor();
-			await entry.click();
+			await openPackageInNodesPanel(fresh, ready.n8nUrl);
 			// n8n 2.41 groups a package's trigger and action node under one entry and lists the trigger as "On new … event".
 			const triggerItem = fresh.locator('[data-test-id="node-creator-item-name"]', {
 				hasText: 'On new X Account Activity event',
@@ -370,30 +238,26 @@ describe('playground: npm start', () => {
 			await expect(added.innerText()).resolves.toContain('X Account Activity Trigger');
 			await fresh.locator('[data-test-id="parameter-input-activities"]').waitFor();
 		} catch (error) {
-			for (const [i, p] of (context?.pages() ?? []).entries()) {
-				await p
-					.screenshot({ path: path.join(OUTPUT_DIR, `failure-${i}.png`) })
-					.catch(() => undefined);
-			}
+			await editor?.screenshotAll();
 			throw new Error(
 				`browser step "${step}" failed (screenshots: ${OUTPUT_DIR}/failure-*.png): ${(error as Error).message}`,
 			);
 		} finally {
-			await context?.close();
-			fs.rmSync(userDataDir, { recursive: true, force: true });
+			await editor?.close();
 		}
 		expect(fs.statSync(path.join(OUTPUT_DIR, 'trigger.png')).size).toBeGreaterThan(10_000);
 	}, 120_000);
 
 	it('stops everything it started on Ctrl-C (SIGINT) and exits 0', async () => {
 		expect(alive(ready.n8nPid)).toBe(true);
-		child!.kill('SIGINT');
-		const code = await Promise.race([exited, delay(45_000).then(() => 'timeout')]);
+		pg!.child.kill('SIGINT');
+		const code = await Promise.race([pg!.exited, delay(45_000).then(() => 'timeout')]);
+		output = pg!.output();
 		expect({ code, tail: code === 0 ? '' : output.slice(-3000) }).toEqual({ code: 0, tail: '' });
 		expect(output).toContain('stopped; nothing left running.');
 		expect(alive(ready.n8nPid)).toBe(false);
 		expect(alive(-ready.n8nPid)).toBe(false); // n8n's process group: task runners too
-		expect(await portAnswers(ports.n8n)).toBe(false);
-		expect(await portAnswers(ports.sim)).toBe(false);
+		expect(await portAnswers(pg!.ports.n8n)).toBe(false);
+		expect(await portAnswers(pg!.ports.sim)).toBe(false);
 	}, 60_000);
 });

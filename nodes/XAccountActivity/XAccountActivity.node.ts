@@ -71,7 +71,7 @@ export class XAccountActivity implements INodeType {
 		let run: RunContext;
 		try {
 			run = {
-				client: clientFromCredentials(credentials, { maxRateLimitWaitMs: MAX_RATE_LIMIT_WAIT_MS }),
+				client: clientFromCredentials(this, credentials, { maxRateLimitWaitMs: MAX_RATE_LIMIT_WAIT_MS }),
 				flavour: app.apiVersion,
 				environment: app.apiVersion === 'premium' ? app.environment : undefined,
 				owner:

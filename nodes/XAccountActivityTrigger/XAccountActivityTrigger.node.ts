@@ -16,6 +16,7 @@ import { clientFromCredentials, CREDENTIAL_NAME, testXCredentials } from '../sha
 import { ACTIVITIES, ACTIVITY_GROUPS } from './activities';
 import { handleDelivery, type TriggerSettings, settingsFromParameters } from './delivery-handler';
 import { explainWebhookRejection } from './registration-diagnosis';
+import { n8nHttpRequester } from '../shared/n8n-transport';
 import { currentSecret, refreshedSecret } from './secret-cache';
 import { ensureRegistration, registrationExists, removeRegistration, type RegistrationState } from '../../client/webhook-registration';
 import { ensureXaaSubscriptions, removeXaaSubscriptions, xaaSubscriptionsPresent } from '../../client/xaa-registration';
@@ -149,7 +150,7 @@ export class XAccountActivityTrigger implements INodeType {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				const state = this.getWorkflowStaticData('node') as RegistrationState;
 				const url = this.getNodeWebhookUrl('default') as string;
-				const client = clientFromCredentials(await this.getCredentials(CREDENTIAL_NAME));
+				const client = clientFromCredentials(this, await this.getCredentials(CREDENTIAL_NAME));
 				try {
 					if (!(await registrationExists(client, url, state))) return false;
 					if (this.getNodeParameter('source', 'aaa') !== 'xaa') return true;
@@ -163,7 +164,7 @@ export class XAccountActivityTrigger implements INodeType {
 				const state = this.getWorkflowStaticData('node') as RegistrationState;
 				const url = this.getNodeWebhookUrl('default') as string;
 				const credentials = await this.getCredentials(CREDENTIAL_NAME);
-				const client = clientFromCredentials(credentials);
+				const client = clientFromCredentials(this, credentials);
 				const options = this.getNodeParameter('options', {}) as IDataObject;
 				const xaa = this.getNodeParameter('source', 'aaa') === 'xaa';
 				try {
@@ -175,7 +176,7 @@ export class XAccountActivityTrigger implements INodeType {
 					}
 				} catch (err) {
 					if (err instanceof XApiError && (err.code === 214 || err.reason === 'CrcValidationFailed' || err.reason === 'UrlValidationFailed')) {
-						const why = await explainWebhookRejection(url, String(credentials.consumerSecret ?? ''));
+						const why = await explainWebhookRejection(n8nHttpRequester(this), url, String(credentials.consumerSecret ?? ''));
 						throw toNodeError(this, err, why);
 					}
 					throw toNodeError(this, err);
@@ -185,7 +186,7 @@ export class XAccountActivityTrigger implements INodeType {
 			async delete(this: IHookFunctions): Promise<boolean> {
 				const state = this.getWorkflowStaticData('node') as RegistrationState;
 				const options = this.getNodeParameter('options', {}) as IDataObject;
-				const client = clientFromCredentials(await this.getCredentials(CREDENTIAL_NAME));
+				const client = clientFromCredentials(this, await this.getCredentials(CREDENTIAL_NAME));
 				try {
 					if (state.xaaTag && options.keepRegistration !== true) await removeXaaSubscriptions(client, state.xaaTag);
 					await removeRegistration(client, state, options.keepRegistration === true);

@@ -17,6 +17,7 @@ import type {
 	INodeProperties,
 	INodeType,
 } from 'n8n-workflow';
+import { nodeHelpers } from '../support/n8n-helpers';
 
 export type ParamValue = unknown | ((json: IDataObject, itemIndex: number) => unknown);
 
@@ -86,6 +87,7 @@ export function makeContext(node: INodeType, opts: RunOptions): IExecuteFunction
 		},
 		getNode: () => nodeMeta,
 		continueOnFail: () => opts.continueOnFail === true,
+		...nodeHelpers,
 	};
 	return ctx as unknown as IExecuteFunctions;
 }

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
 import { crcResponse } from '../client/webhook-signature';
-import { startSimulator } from '../simulator';
+import { startSimulator } from 'x-activity-simulator';
 import type { MigrateOptions } from './options';
 import { migrate, type MigrateIO, type MigrateResult } from './run';
 

@@ -35,7 +35,7 @@ const START_JS = path.join(
 	'playground',
 	'start.js',
 );
-const SIM_CLI = path.join(REPO_ROOT, 'dist', 'simulator', 'cli.js');
+const SIM_CLI = path.join(REPO_ROOT, 'simulator', 'dist', 'simulator', 'cli.js');
 
 interface Ready {
 	n8nUrl: string;

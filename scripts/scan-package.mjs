@@ -17,6 +17,10 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+// eslint-plugin-n8n-nodes-base treats every file as a node file when NODE_ENV is "test" (its
+// own test mode), which jest sets: scan as n8n does, without it.
+delete process.env.NODE_ENV;
+
 const require = createRequire(import.meta.url);
 const scannerDir = path.dirname(require.resolve('@n8n/scan-community-package/package.json'));
 const scanner = await import(pathToFileURL(path.join(scannerDir, 'scanner', 'scanner.mjs')).href);

@@ -57,22 +57,12 @@ function toNetworkError(err: unknown, req: WireRequest): Error {
 	return Object.assign(out, { code });
 }
 
-/** The client's wire over `this.helpers.httpRequest` of an n8n node context. */
-export function n8nHttpRequester(context: N8nHttpHelpers): HttpRequester {
+/** A wire over one of n8n's helpers: `send` asks for a full, undecoded response of any status. */
+function viaHelper(send: (req: WireRequest, body: string | undefined) => Promise<unknown>): HttpRequester {
 	return async (req) => {
 		let res: unknown;
 		try {
-			res = await context.helpers.httpRequest({
-				method: req.method,
-				url: req.url,
-				headers: req.headers,
-				body: req.body === '' ? undefined : req.body,
-				timeout: req.timeoutMs,
-				encoding: 'text',
-				json: false,
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-			});
+			res = await send(req, req.body === '' ? undefined : req.body);
 		} catch (err) {
 			throw toNetworkError(err, req);
 		}
@@ -80,24 +70,35 @@ export function n8nHttpRequester(context: N8nHttpHelpers): HttpRequester {
 	};
 }
 
+/** The client's wire over `this.helpers.httpRequest` of an n8n node context. */
+export function n8nHttpRequester(context: N8nHttpHelpers): HttpRequester {
+	return viaHelper((req, body) =>
+		context.helpers.httpRequest({
+			method: req.method,
+			url: req.url,
+			headers: req.headers,
+			body,
+			timeout: req.timeoutMs,
+			encoding: 'text',
+			json: false,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		}),
+	);
+}
+
 /** The same over the credential-test context's request helper, the only one n8n offers there. */
 export function n8nCredentialTestRequester(context: N8nCredentialTestHelpers): HttpRequester {
-	return async (req) => {
-		let res: unknown;
-		try {
-			res = await context.helpers.request({
-				method: req.method,
-				uri: req.url,
-				headers: req.headers,
-				body: req.body === '' ? undefined : req.body,
-				timeout: req.timeoutMs,
-				json: false,
-				simple: false,
-				resolveWithFullResponse: true,
-			});
-		} catch (err) {
-			throw toNetworkError(err, req);
-		}
-		return toWireResponse(res);
-	};
+	return viaHelper((req, body) =>
+		context.helpers.request({
+			method: req.method,
+			uri: req.url,
+			headers: req.headers,
+			body,
+			timeout: req.timeoutMs,
+			json: false,
+			simple: false,
+			resolveWithFullResponse: true,
+		}),
+	);
 }

@@ -73,6 +73,7 @@ describe('n8n-nodes-x-account-activity installed by n8n from its tarball', () =>
 		};
 		const load = (file: string) => {
 			expect(fs.readFileSync(path.join(installed, file))).toEqual(fs.readFileSync(path.join(REPO_ROOT, file)));
+			// eslint-disable-next-line @typescript-eslint/no-require-imports -- a built CommonJS file, by path
 			const mod = require(path.join(REPO_ROOT, file)) as Record<string, new () => unknown>;
 			const className = path.basename(file).split('.')[0]; // n8n's rule: the class is named as the file
 			return new mod[className]() as { description?: { name: string }; name?: string };

@@ -6,4 +6,6 @@ module.exports = {
 	testMatch: ['**/*.test.ts'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
 	testTimeout: 30000,
+	// the migrate package imports the simulator package; tests run both from source
+	moduleNameMapper: { '^x-activity-simulator$': '<rootDir>/simulator/index.ts' },
 };

@@ -138,7 +138,7 @@ async function throughput(users: number, latencyMs: number, concurrency: number)
 		config,
 		JSON.stringify({ port: 0, generateUsers: { count: users }, latencyMs, subscriptionLimit: { enterprise: users + 10 } }),
 	);
-	const simProc = spawn(process.execPath, [join(REPO, 'dist/simulator/cli.js'), 'start', '--config', config], {
+	const simProc = spawn(process.execPath, [join(REPO, 'simulator/dist/simulator/cli.js'), 'start', '--config', config], {
 		stdio: ['ignore', 'pipe', 'inherit'],
 	});
 	let banner = '';
@@ -165,7 +165,7 @@ async function throughput(users: number, latencyMs: number, concurrency: number)
 			X_ACCESS_TOKEN_SECRET: field('Access token secret'),
 		};
 		const argv = ['--tokens', tokens, '--report', join(dir, 'r.json'), '--base-url', baseUrl, '--webhook-url', r.url, '--concurrency', String(concurrency), '--no-verify'];
-		const cli = join(REPO, 'dist/migrate/cli.js');
+		const cli = join(REPO, 'migrate/dist/migrate/cli.js');
 		const { stdout, code } = await new Promise<{ stdout: string; code: number | null }>((resolve, reject) => {
 			const child = spawn(process.execPath, [cli, ...argv], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
 			let out = '';
@@ -288,7 +288,7 @@ async function endToEnd(users: number, concurrency: number): Promise<void> {
 	await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 	const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 	try {
-		const cli = join(REPO, 'dist/migrate/cli.js');
+		const cli = join(REPO, 'migrate/dist/migrate/cli.js');
 		const argv = ['--from', info, '--tokens', tokens, '--report', join(dir, 'r.json'), '--base-url', base, '--webhook-id', '1', '--concurrency', String(concurrency)];
 		if (process.env.E2E_NO_VERIFY === '1') argv.push('--no-verify');
 		const t0 = performance.now();

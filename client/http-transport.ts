@@ -2,9 +2,10 @@
  * The one place the client talks HTTP: URL building, OAuth 1.0a / bearer / basic auth, timeouts,
  * lossless JSON, rate-limit headers, error mapping, retries with capped exponential backoff and
  * full jitter, and the rate gate. Every X surface (AAA v1.1, v2, XAA) goes through `send`.
+ *
+ * The bytes on the wire go through an injected `HttpRequester`: n8n's request helper in the
+ * nodes (nodes/shared/n8n-transport.ts), Node's own HTTP in the CLI and tests (client/node/).
  */
-import http from 'node:http';
-import https from 'node:https';
 import { XApiError, hintFor } from './errors';
 import { scrubText, truncate } from './scrub';
 import { parseJsonLossless } from './lossless-json';
@@ -39,12 +40,39 @@ export interface RequestSpec {
 	idempotent: boolean;
 }
 
+/** Response headers, names in lower case. */
+export type HttpHeaders = Record<string, string | string[] | undefined>;
+
 export interface XResponse {
 	status: number;
 	body: unknown;
 	rateLimit?: RateLimitInfo;
-	headers: http.IncomingHttpHeaders;
+	headers: HttpHeaders;
 }
+
+/** One HTTP exchange as the transport hands it to the wire. */
+export interface WireRequest {
+	method: HttpMethod;
+	url: string;
+	headers: Record<string, string>;
+	body?: string;
+	/** Give up (and reject with code ETIMEDOUT) after this long. */
+	timeoutMs: number;
+}
+
+export interface WireResponse {
+	status: number;
+	headers: HttpHeaders;
+	/** The body as text, undecoded (64-bit ids survive only if nobody parses it as JS numbers). */
+	body: string;
+}
+
+/**
+ * Sends one request and resolves with whatever status came back (4xx/5xx included). Rejects
+ * only when no answer arrived, with an error whose `code` names the cause (ECONNREFUSED,
+ * ETIMEDOUT, ENOTFOUND, ...).
+ */
+export type HttpRequester = (req: WireRequest) => Promise<WireResponse>;
 
 export interface RetryPolicy {
 	/** Retries after the first attempt. */
@@ -54,6 +82,8 @@ export interface RetryPolicy {
 }
 
 export interface TransportOptions {
+	/** The wire: n8n's helpers in the nodes, Node's HTTP elsewhere. */
+	request: HttpRequester;
 	baseUrl: string;
 	consumerKey: string;
 	consumerSecret: string;
@@ -76,8 +106,6 @@ export interface TransportOptions {
 
 /** Longest part of a non-JSON error body kept in a message (after scrubbing). */
 const MAX_TEXT_BODY_MESSAGE = 300;
-
-const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
 
 /** Everything the transport needs to build one attempt. */
 interface Built {
@@ -183,48 +211,25 @@ export class HttpTransport {
 
 	private async attempt(spec: RequestSpec, built: Built): Promise<XResponse> {
 		const authorization = await this.authorization(spec, built);
-		const headers: http.OutgoingHttpHeaders = { accept: 'application/json', 'user-agent': 'n8n-nodes-x-account-activity' };
+		const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'n8n-nodes-x-account-activity' };
 		if (authorization) headers.authorization = authorization;
-		if (built.body !== undefined) {
-			headers['content-type'] = built.contentType;
-			headers['content-length'] = Buffer.byteLength(built.body);
-		} else if (spec.method === 'POST' || spec.method === 'PUT') {
-			headers['content-length'] = 0;
-		}
-		const isHttps = built.url.protocol === 'https:';
-		const lib = isHttps ? https : http;
-		return await new Promise<XResponse>((resolve, reject) => {
-			const req = lib.request(built.url, { method: spec.method, headers, agent: isHttps ? agents.https : agents.http });
-			const timer = setTimeout(() => {
-				req.destroy(Object.assign(new Error(`timed out after ${this.o.timeoutMs} ms`), { code: 'ETIMEDOUT' }));
-			}, this.o.timeoutMs);
-			req.on('error', (err) => {
-				clearTimeout(timer);
-				reject(err);
-			});
-			req.on('response', (res) => {
-				const chunks: Buffer[] = [];
-				res.on('data', (c: Buffer) => chunks.push(c));
-				res.on('error', (err) => {
-					clearTimeout(timer);
-					reject(err);
-				});
-				res.on('end', () => {
-					clearTimeout(timer);
-					const text = Buffer.concat(chunks).toString('utf8');
-					let body: unknown = text;
-					if (text.length > 0) {
-						try {
-							body = parseJsonLossless(text);
-						} catch {
-							body = text;
-						}
-					} else body = undefined;
-					resolve({ status: res.statusCode ?? 0, body, rateLimit: parseRateLimit(res.headers), headers: res.headers });
-				});
-			});
-			req.end(built.body);
+		if (built.body !== undefined && built.contentType) headers['content-type'] = built.contentType;
+		const res = await this.o.request({
+			method: spec.method,
+			url: built.url.toString(),
+			headers,
+			body: built.body ?? (spec.method === 'POST' || spec.method === 'PUT' ? '' : undefined),
+			timeoutMs: this.o.timeoutMs,
 		});
+		let body: unknown;
+		if (res.body.length > 0) {
+			try {
+				body = parseJsonLossless(res.body);
+			} catch {
+				body = res.body;
+			}
+		}
+		return { status: res.status, body, rateLimit: parseRateLimit(res.headers), headers: res.headers };
 	}
 
 	private mayRetry(spec: RequestSpec, e: XApiError, attempt: number): boolean {
@@ -248,7 +253,7 @@ export class HttpTransport {
 	}
 
 	private networkError(spec: RequestSpec, built: Built, err: unknown): XApiError {
-		const e = err as NodeJS.ErrnoException;
+		const e = err as { code?: string; message?: string } | undefined;
 		const detail = e?.code ? `${e.code}: ${e.message}` : String(e?.message ?? err);
 		return new XApiError({
 			status: 0,

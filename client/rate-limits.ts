@@ -7,6 +7,7 @@
  * user, each answer shows plenty of room and the gate never waits. Either way it follows what
  * X says rather than an assumed number.
  */
+import { defaultSleep } from './node/defaults';
 import type { RateLimitInfo } from './types';
 
 export function parseRateLimit(headers: Record<string, string | string[] | undefined>): RateLimitInfo | undefined {
@@ -59,7 +60,7 @@ export class RateGate {
 	constructor(opts: RateGateOptions = {}) {
 		this.marginMs = opts.resetMarginMs ?? 50;
 		this.now = opts.now ?? Date.now;
-		this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+		this.sleep = opts.sleep ?? defaultSleep;
 		this.onWait = opts.onWait;
 	}
 

@@ -7,7 +7,8 @@ import { randomInt } from 'node:crypto';
 import { endpointFor, OAUTH2_TOKEN, PREMIUM_ALL_WEBHOOKS, type AaaOperation, type EndpointDef } from './aaa-endpoints';
 import { normaliseBaseUrl } from './base-url';
 import { XApiError } from './errors';
-import { HttpTransport, type RequestSpec, type RetryPolicy, type XResponse } from './http-transport';
+import { HttpTransport, type HttpRequester, type RequestSpec, type RetryPolicy, type XResponse } from './http-transport';
+import { defaultHttpRequest, defaultSleep } from './node/defaults';
 import { createOAuth1 } from './oauth1';
 import { RateGate } from './rate-limits';
 import { formatReplayDate } from './replay-window';
@@ -25,6 +26,8 @@ import type {
 } from './types';
 
 export interface XClientOptions {
+	/** The wire. Default: Node's HTTP (the n8n nodes pass n8n's request helper). */
+	request?: HttpRequester;
 	/** Per attempt. Default 15 s. */
 	timeoutMs?: number;
 	retry?: Partial<RetryPolicy>;
@@ -84,8 +87,9 @@ export class XClient {
 		this.baseUrl = normaliseBaseUrl(creds.baseUrl);
 		if (creds.bearerToken) this.bearer = Promise.resolve(creds.bearerToken);
 		this.gate = opts.rateGate === true ? new RateGate({ sleep: opts.sleep, now: opts.now }) : opts.rateGate || undefined;
-		const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+		const sleep = opts.sleep ?? defaultSleep;
 		this.transport = new HttpTransport({
+			request: opts.request ?? defaultHttpRequest,
 			baseUrl: this.baseUrl,
 			consumerKey: creds.consumerKey,
 			consumerSecret: creds.consumerSecret,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * `node dist/simulator/cli.js [start] [--port N] [--config FILE]` (or `npm run simulator -- …`).
- * `node dist/simulator/cli.js emit mention|dm|like|follow|… [--count N] [--for USER_ID] [--url URL]`
+ * `x-activity-simulator [start] [--port N] [--config FILE]` (or `npm run simulator -- …`).
+ * `x-activity-simulator emit mention|dm|like|follow|… [--count N] [--for USER_ID] [--url URL]`
  *
  * Subcommands live in COMMANDS; `start` is the default. `emit` talks to a running simulator
  * through its loopback admin endpoint (POST /_sim/emit): the running playground's (found through
@@ -304,7 +304,7 @@ const COMMANDS: Record<string, Command> = {
 
 function usage(): string {
 	return [
-		'usage: x-aaa-simulator [command] [flags]',
+		'usage: x-activity-simulator [command] [flags]',
 		'',
 		'commands:',
 		...Object.entries(COMMANDS).map(

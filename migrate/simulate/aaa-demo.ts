@@ -6,7 +6,7 @@
  * on those files: register the webhook, subscribe, verify, report. A real run would exit 1 for
  * the planted users; the demo exits 0 when every planted outcome is reported as such.
  */
-import { startSimulator } from '../../simulator';
+import { startSimulator } from 'x-activity-simulator';
 import type { MigrateOptions } from '../options';
 import type { MigrateIO, MigrateResult } from '../pipeline';
 import { migrateSimulated, simulationPaths, startCrcReceiver, writeLegacyInputs } from './fixtures';

@@ -9,7 +9,7 @@
 
 import { XClient } from '../../client/x-client';
 import { AAA_EQUIVALENT_XAA_TYPES, isPrivateXaaEventType } from '../../client/xaa-event-types';
-import { startSimulator } from '../../simulator';
+import { startSimulator } from 'x-activity-simulator';
 import { XAA_DEFAULT_CAP, type MigrateOptions } from '../options';
 import type { MigrateIO, MigrateResult } from '../pipeline';
 import { migrateSimulated, simulationPaths, startCrcReceiver, writeLegacyInputs } from './fixtures';

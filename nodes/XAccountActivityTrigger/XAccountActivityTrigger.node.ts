@@ -15,6 +15,7 @@ import { clientFromCredentials, CREDENTIAL_NAME, testXCredentials } from '../sha
 import { ACTIVITIES, ACTIVITY_GROUPS } from './activities';
 import { explainWebhookRejection } from './registration-diagnosis';
 import { receiveWebhook, releaseNodeState } from './webhook-receiver';
+import { n8nHttpRequester } from '../shared/n8n-transport';
 import { ensureRegistration, registrationExists, removeRegistration, type RegistrationState } from '../../client/webhook-registration';
 import { removeXaaSubscriptions, xaaSubscriptionsPresent } from '../../client/xaa-registration';
 import { planXaaActivation, subscribeXaaAllOrNothing, XAA_USER_CONTEXT_TYPE, xaaFailureOf, xaaSubscriptionCount } from './xaa-activities';
@@ -192,7 +193,7 @@ export class XAccountActivityTrigger implements INodeType {
 				const state = this.getWorkflowStaticData('node') as RegistrationState;
 				const url = this.getNodeWebhookUrl('default') as string;
 				const credentials = await this.getCredentials(CREDENTIAL_NAME);
-				const client = clientFromCredentials(credentials);
+				const client = clientFromCredentials(this, credentials);
 				try {
 					if (!(await registrationExists(client, url, state))) return false;
 					if (this.getNodeParameter('source', 'aaa') !== 'xaa') return true;
@@ -208,7 +209,7 @@ export class XAccountActivityTrigger implements INodeType {
 				const credentials = await this.getCredentials(CREDENTIAL_NAME);
 				const xaa = this.getNodeParameter('source', 'aaa') === 'xaa';
 				// XAA creates wait for the rate-limit window's reset (500 per 15 min per app).
-				const client = clientFromCredentials(credentials, xaa ? { rateGate: true } : undefined);
+				const client = clientFromCredentials(this, credentials, xaa ? { rateGate: true } : undefined);
 				const options = this.getNodeParameter('options', {}) as IDataObject;
 				// n8n retries a failed activation with the node's setup (CRC) route already gone, so a
 				// retry after an XAA failure fails the CRC; the failure kept here is the one to report.
@@ -221,7 +222,7 @@ export class XAccountActivityTrigger implements INodeType {
 				} catch (err) {
 					if (previous && err instanceof XApiError && err.reason === 'CrcValidationFailed') throw new NodeOperationError(this.getNode(), previous);
 					if (err instanceof XApiError && (err.code === 214 || err.reason === 'CrcValidationFailed' || err.reason === 'UrlValidationFailed')) {
-						const why = await explainWebhookRejection(url, String(credentials.consumerSecret ?? ''));
+						const why = await explainWebhookRejection(n8nHttpRequester(this), url, String(credentials.consumerSecret ?? ''));
 						throw toNodeError(this, err, why);
 					}
 					throw toNodeError(this, err);
@@ -231,7 +232,7 @@ export class XAccountActivityTrigger implements INodeType {
 			async delete(this: IHookFunctions): Promise<boolean> {
 				const state = this.getWorkflowStaticData('node') as RegistrationState;
 				const options = this.getNodeParameter('options', {}) as IDataObject;
-				const client = clientFromCredentials(await this.getCredentials(CREDENTIAL_NAME));
+				const client = clientFromCredentials(this, await this.getCredentials(CREDENTIAL_NAME));
 				try {
 					if (state.xaaTag && options.keepRegistration !== true) {
 						await removeXaaSubscriptions(client, state.xaaTag);

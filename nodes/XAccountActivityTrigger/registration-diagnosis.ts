@@ -1,14 +1,19 @@
 /**
  * When X refuses a webhook (code 214 / CrcValidationFailed / UrlValidationFailed), say which of
  * the usual causes it is: the URL is not https or carries a port, it does not answer at all,
- * or it answers the CRC wrongly. We ask the URL ourselves, as X would.
+ * or it answers the CRC wrongly. We ask the URL ourselves, as X would, through the same wire the
+ * client uses (n8n's request helper in the node).
  */
-import http from 'node:http';
-import https from 'node:https';
 import { randomUUID } from 'node:crypto';
+import type { HttpRequester } from '../../client/http-transport';
 import { crcResponse } from '../../client/webhook-signature';
 
-export async function explainWebhookRejection(url: string, consumerSecret: string, timeoutMs = 3000): Promise<string> {
+export async function explainWebhookRejection(
+	request: HttpRequester,
+	url: string,
+	consumerSecret: string,
+	timeoutMs = 3000,
+): Promise<string> {
 	let u: URL;
 	try {
 		u = new URL(url);
@@ -20,17 +25,17 @@ export async function explainWebhookRejection(url: string, consumerSecret: strin
 	if (u.port) reasons.push(`the URL carries a port (${u.port}); X only calls the default https port`);
 	const token = Buffer.from(randomUUID()).toString('base64');
 	const started = Date.now();
-	const answer = await new Promise<{ status: number; body: string } | { error: string }>((resolve) => {
-		const lib = u.protocol === 'https:' ? https : http;
-		const req = lib.get(`${url}?crc_token=${encodeURIComponent(token)}&nonce=${Date.now()}`, { timeout: timeoutMs }, (res) => {
-			let body = '';
-			res.setEncoding('utf8');
-			res.on('data', (c: string) => (body += c.length < 4096 ? c : ''));
-			res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-		});
-		req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-		req.on('error', (e) => resolve({ error: e.message }));
-	});
+	const probe = new URL(url);
+	probe.searchParams.set('crc_token', token);
+	probe.searchParams.set('nonce', String(started));
+	let answer: { status: number; body: string } | { error: string };
+	try {
+		const res = await request({ method: 'GET', url: probe.toString(), headers: { accept: 'application/json' }, timeoutMs });
+		answer = { status: res.status, body: res.body.slice(0, 4096) };
+	} catch (e) {
+		const err = e as { code?: string; message?: string };
+		answer = { error: err.code === 'ETIMEDOUT' ? `no answer within ${timeoutMs} ms` : (err.message ?? String(e)) };
+	}
 	if ('error' in answer) {
 		reasons.push(`the URL is unreachable (${answer.error})`);
 	} else if (answer.status !== 200) {

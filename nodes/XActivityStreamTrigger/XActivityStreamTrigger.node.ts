@@ -119,7 +119,7 @@ export class XActivityStreamTrigger implements INodeType {
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const credentials = await this.getCredentials(CREDENTIAL_NAME);
-		const client = clientFromCredentials(credentials);
+		const client = clientFromCredentials(this, credentials);
 		const node = this.getNode();
 		const manual = this.getMode() === 'manual';
 		const options = this.getNodeParameter('options', {}) as IDataObject;

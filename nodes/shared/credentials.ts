@@ -2,14 +2,16 @@
  * The n8n side of the credential: turning `xAccountActivityApi` into the shared X client, and
  * the programmatic credential test both nodes declare with `testedBy`.
  */
-import type {
-	ICredentialDataDecryptedObject,
-	ICredentialsDecrypted,
-	ICredentialTestFunctions,
-	INodeCredentialTestResult,
+import {
+	sleep,
+	type ICredentialDataDecryptedObject,
+	type ICredentialsDecrypted,
+	type ICredentialTestFunctions,
+	type INodeCredentialTestResult,
 } from 'n8n-workflow';
 import { XClient, type XClientOptions } from '../../client/x-client';
 import type { ApiFlavour, XAppCredentials } from '../../client/types';
+import { n8nCredentialTestRequester, n8nHttpRequester, type N8nHttpHelpers } from './n8n-transport';
 
 export const CREDENTIAL_NAME = 'xAccountActivityApi';
 
@@ -28,8 +30,12 @@ export function toAppCredentials(data: ICredentialDataDecryptedObject): XAppCred
 	};
 }
 
-export function clientFromCredentials(data: ICredentialDataDecryptedObject, opts?: XClientOptions): XClient {
-	return new XClient(toAppCredentials(data), opts);
+/**
+ * The X client for a node: requests go through the node context's n8n request helper
+ * (`this.helpers.httpRequest`), waits through n8n-workflow's `sleep`.
+ */
+export function clientFromCredentials(context: N8nHttpHelpers, data: ICredentialDataDecryptedObject, opts?: XClientOptions): XClient {
+	return new XClient(toAppCredentials(data), { request: n8nHttpRequester(context), sleep, ...opts });
 }
 
 /**
@@ -42,7 +48,12 @@ export async function testXCredentials(
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
 	try {
-		const client = clientFromCredentials(credential.data ?? {}, { retry: { retries: 1 }, timeoutMs: 10_000 });
+		const client = new XClient(toAppCredentials(credential.data ?? {}), {
+			request: n8nCredentialTestRequester(this),
+			sleep,
+			retry: { retries: 1 },
+			timeoutMs: 10_000,
+		});
 		const who = await client.verifyCredentials();
 		const hooks = await client.listWebhooks();
 		return {

@@ -3,9 +3,10 @@ import type { ICredentialTestFunctions } from 'n8n-workflow';
 import { testXCredentials } from '../../nodes/shared/credentials';
 import { startSimulator, type Simulator } from '../../simulator';
 import { simCredentialData } from '../simulator/helpers';
+import { credentialTestHelpers } from '../support/n8n-helpers';
 
 const run = (data: Record<string, string>) =>
-	testXCredentials.call({} as ICredentialTestFunctions, { id: 'c', name: 'X', type: 'xAccountActivityApi', data });
+	testXCredentials.call(credentialTestHelpers as unknown as ICredentialTestFunctions, { id: 'c', name: 'X', type: 'xAccountActivityApi', data });
 
 describe('credential test', () => {
 	let sim: Simulator;

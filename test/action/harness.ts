@@ -19,6 +19,7 @@ import type {
 	INodeProperties,
 	INodeType,
 } from 'n8n-workflow';
+import { nodeHelpers } from '../support/n8n-helpers';
 
 export type ParamValue = unknown | ((json: IDataObject, itemIndex: number) => unknown);
 
@@ -165,6 +166,7 @@ export function makeContext(node: INodeType, opts: RunOptions): IExecuteFunction
 		getNode: () => nodeMeta,
 		continueOnFail: () => opts.continueOnFail === true,
 		helpers: {
+			...nodeHelpers.helpers,
 			httpRequestWithAuthentication: async (
 				type: string,
 				req: Parameters<typeof oauth2Request>[1],

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const CLI = join(__dirname, '../../dist/migrate/cli.js');
+const CLI = join(__dirname, '../../migrate/dist/migrate/cli.js');
 
 describe('x-aaa-migrate --simulate', () => {
 	it('migrates generated users end to end, reports the planted problems, and exits 0', () => {

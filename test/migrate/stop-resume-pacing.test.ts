@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { makeWorld, secretsOf, type World } from './harness';
 import { XAA_PATH } from './xaa-harness';
 
-const CLI = join(__dirname, '../../dist/migrate/cli.js');
+const CLI = join(__dirname, '../../migrate/dist/migrate/cli.js');
 
 function journalLines(path: string): Array<Record<string, unknown>> {
 	if (!existsSync(path)) return [];

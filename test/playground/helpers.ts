@@ -23,7 +23,7 @@ const START_JS = path.join(
 	'playground',
 	'start.js',
 );
-export const SIM_CLI = path.join(REPO_ROOT, 'dist', 'simulator', 'cli.js');
+export const SIM_CLI = path.join(REPO_ROOT, 'simulator', 'dist', 'simulator', 'cli.js');
 
 export interface Ready {
 	n8nUrl: string;

@@ -1,10 +1,20 @@
 /** Why X refused a webhook, found by asking the URL ourselves as X would. */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { explainWebhookRejection } from '../../nodes/XAccountActivityTrigger/registration-diagnosis';
+import { nodeHttpRequest } from '../../client/node/http-requester';
+import type { HttpRequester } from '../../client/http-transport';
+import { explainWebhookRejection as explainWith } from '../../nodes/XAccountActivityTrigger/registration-diagnosis';
+import { n8nHttpRequester } from '../../nodes/shared/n8n-transport';
+import { nodeHelpers } from '../support/n8n-helpers';
 import { startReceiver } from '../simulator/helpers';
 
-describe('explainWebhookRejection', () => {
+// The node asks through n8n's request helper; the same diagnosis runs on any wire.
+describe.each<[string, HttpRequester]>([
+	['through n8n\'s request helper', n8nHttpRequester(nodeHelpers)],
+	['through Node\'s HTTP', nodeHttpRequest],
+])('explainWebhookRejection %s', (_wire, wire) => {
+const explainWebhookRejection = (url: string, secret: string, timeoutMs?: number) => explainWith(wire, url, secret, timeoutMs);
+
 	it('names plain http and a port, and a wrong CRC answer', async () => {
 		const r = await startReceiver('another-apps-secret');
 		try {

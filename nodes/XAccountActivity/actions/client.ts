@@ -14,11 +14,11 @@ import { clientFromCredentials } from '../../shared/credentials';
 export const MAX_RATE_LIMIT_WAIT_MS = 60_000;
 
 export function xClientFor(
-	_ctx: IExecuteFunctions | ILoadOptionsFunctions,
+	ctx: IExecuteFunctions | ILoadOptionsFunctions,
 	credentials: ICredentialDataDecryptedObject,
 	opts: { maxRateLimitWaitMs?: number } = {},
 ): XClient {
-	return clientFromCredentials(credentials, {
+	return clientFromCredentials(ctx, credentials, {
 		maxRateLimitWaitMs: opts.maxRateLimitWaitMs ?? MAX_RATE_LIMIT_WAIT_MS,
 	});
 }

@@ -76,6 +76,15 @@ export class N8nRestSession {
 		return (parsed.data ?? parsed) as T;
 	}
 
+	/** n8n's loaded node or credential types (`/types/nodes.json`, `/types/credentials.json`): what the editor can offer. */
+	async loadedTypes(kind: 'nodes' | 'credentials'): Promise<Array<{ name: string; displayName?: string }>> {
+		const response = await fetch(`${this.n8n.baseUrl}/types/${kind}.json`, {
+			headers: { 'browser-id': this.browserId, cookie: this.cookie },
+		});
+		if (!response.ok) throw new Error(`n8n GET /types/${kind}.json: ${response.status}`);
+		return (await response.json()) as Array<{ name: string; displayName?: string }>;
+	}
+
 	getWorkflow(id: string): Promise<WorkflowInfo> {
 		return this.request<WorkflowInfo>('GET', `workflows/${encodeURIComponent(id)}`);
 	}

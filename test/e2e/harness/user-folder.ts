@@ -1,5 +1,6 @@
 // A fresh N8N_USER_FOLDER with a built package installed as a community package, the way n8n
-// 2.41 installs one (CommunityPackagesService.downloadPackage): the package's files in
+// 2.41 installs one (CommunityPackagesService.downloadPackage): the package's tarball (here
+// `npm pack` of the built package, there the registry's) extracted into
 // .n8n/nodes/node_modules/<name>/, its package.json without dev/peer/optional dependencies, a
 // shallow `npm install --ignore-scripts` there, and .n8n/nodes/package.json listing it.
 import * as fs from 'node:fs';
@@ -8,10 +9,13 @@ import * as path from 'node:path';
 
 import { baseEnv, runCommand } from './env';
 import { REPO_ROOT } from './install';
+import { extractTarball, packPackage } from './pack';
 
 export interface PrepareUserFolderOptions {
-	/** Folder of the built package (its package.json + what its `files` lists, e.g. dist/). Default: the repo. */
+	/** Folder of the built package, packed with `npm pack`. Default: the repo (the node package). */
 	packageDir?: string;
+	/** A packed tarball to install instead of packing `packageDir`. */
+	tarball?: string;
 	/** Parent of the new user folder. Default: $X_AAA_E2E_TMP or os.tmpdir(). Must not lie under a node_modules holding n8n-workflow (e.g. inside the repo). */
 	parentDir?: string;
 	/** Prefix of the folder name. */
@@ -56,43 +60,41 @@ export async function prepareUserFolder(options: PrepareUserFolderOptions = {}):
 	fs.mkdirSync(parentDir, { recursive: true });
 	const userFolder = fs.mkdtempSync(path.join(parentDir, options.prefix ?? 'x-aaa-n8n-'));
 
-	const pkg = readPackageJson(packageDir);
+	let tarball = options.tarball;
+	if (!tarball) {
+		if (!fs.existsSync(path.join(packageDir, 'dist')))
+			throw new Error(`prepareUserFolder: ${path.join(packageDir, 'dist')} missing; build the package first (npm run build)`);
+		tarball = (await packPackage(packageDir, path.join(userFolder, 'download'))).file;
+	}
+	// n8n: npm pack <name>@<version>, tar -xzf … --strip-components=1, drop dev/peer/optional
+	// dependencies from package.json, npm install with these flags, then list it in nodes/package.json.
+	const staging = path.join(userFolder, 'download', 'package');
+	await extractTarball(tarball, staging);
+	const pkg = readPackageJson(staging);
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	const target = path.join(nodesDir, 'node_modules', pkg.name);
-	fs.mkdirSync(target, { recursive: true });
-
-	// What `npm pack` would ship: package.json, the `files` entries, README/LICENSE.
-	const entries = new Set([...(pkg.files ?? ['dist']), 'README.md', 'LICENSE', 'LICENSE.md']);
-	for (const entry of entries) {
-		const from = path.join(packageDir, entry);
-		if (fs.existsSync(from)) fs.cpSync(from, path.join(target, entry), { recursive: true });
-		else if (entry === 'dist')
-			throw new Error(
-				`prepareUserFolder: ${from} missing; build the package first (npm run build)`,
-			);
-	}
+	fs.mkdirSync(path.dirname(target), { recursive: true });
+	fs.renameSync(staging, target);
+	fs.rmSync(path.join(userFolder, 'download'), { recursive: true, force: true });
 	const runtime: PackageJson = { ...pkg };
 	delete runtime.devDependencies;
 	delete runtime.peerDependencies;
 	delete runtime.optionalDependencies;
-	fs.writeFileSync(path.join(target, 'package.json'), `${JSON.stringify(runtime, null, 2)}\n`);
-
-	if (runtime.dependencies && Object.keys(runtime.dependencies).length > 0) {
-		await runCommand(
-			process.platform === 'win32' ? 'npm.cmd' : 'npm',
-			[
-				'install',
-				'--audit=false',
-				'--fund=false',
-				'--bin-links=false',
-				'--install-strategy=shallow',
-				'--ignore-scripts=true',
-				'--package-lock=false',
-				'--loglevel=error',
-			],
-			{ cwd: target, env: baseEnv(), timeoutMs: 5 * 60 * 1000 },
-		);
-	}
+	fs.writeFileSync(path.join(target, 'package.json'), JSON.stringify(runtime, null, 2));
+	await runCommand(
+		process.platform === 'win32' ? 'npm.cmd' : 'npm',
+		[
+			'install',
+			'--audit=false',
+			'--fund=false',
+			'--bin-links=false',
+			'--install-strategy=shallow',
+			'--ignore-scripts=true',
+			'--package-lock=false',
+			'--loglevel=error',
+		],
+		{ cwd: target, env: baseEnv(), timeoutMs: 5 * 60 * 1000 },
+	);
 
 	fs.writeFileSync(
 		path.join(nodesDir, 'package.json'),

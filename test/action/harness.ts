@@ -249,6 +249,7 @@ export function makeLoadOptionsContext(
 				return (v as unknown as { value: unknown }).value;
 			return v;
 		},
+		...nodeHelpers,
 	};
 	return ctx as unknown as ILoadOptionsFunctions;
 }

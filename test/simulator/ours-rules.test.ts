@@ -9,8 +9,10 @@ function markersPerFile(): Record<string, number> {
 	const walk = (dir: string) => {
 		for (const e of readdirSync(dir, { withFileTypes: true })) {
 			const p = path.join(dir, e.name);
-			if (e.isDirectory()) walk(p);
-			else if (e.name.endsWith('.ts')) {
+			if (e.isDirectory()) {
+				// the simulator package's build output (dist/, node_modules/) is not source
+				if (e.name !== 'dist' && e.name !== 'node_modules') walk(p);
+			} else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) {
 				const n = (readFileSync(p, 'utf8').match(/(?<![A-Za-z])ours:/g) ?? []).length;
 				if (n) out[path.relative(ROOT, p).split(path.sep).join('/')] = n;
 			}

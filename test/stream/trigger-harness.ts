@@ -10,6 +10,7 @@ import type { ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
 import { XActivityStreamTrigger } from '../../nodes/XActivityStreamTrigger/XActivityStreamTrigger.node';
 import type { Simulator } from '../../simulator';
 import { simCredentialData } from '../simulator/helpers';
+import { httpRequest as textHttpRequest } from '../support/n8n-helpers';
 
 export interface Emitted {
 	items: Array<Record<string, unknown>>;
@@ -33,9 +34,9 @@ interface HttpOpts {
 	body?: unknown;
 }
 
-/** n8n's httpRequest, reduced to what the node asks of it (streamed GET). */
+/** n8n's httpRequest, reduced to what the node asks of it: the streamed GET, and the client's text requests. */
 function httpRequest(opts: HttpOpts): Promise<unknown> {
-	if (opts.encoding !== 'stream') throw new Error('the stream trigger must ask for encoding: stream');
+	if (opts.encoding !== 'stream') return textHttpRequest(opts as Parameters<typeof textHttpRequest>[0]);
 	return new Promise((resolve, reject) => {
 		const req = http.request(
 			opts.url,

@@ -4,6 +4,7 @@
  * real-n8n tests in test/e2e drive the same code through n8n itself.
  */
 import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+import { nodeHelpers } from '../../support/n8n-helpers';
 
 export interface FakeRequest {
 	method: 'GET' | 'POST';
@@ -94,6 +95,7 @@ export class FakeNode {
 			getNodeParameter: (name: string, fallback?: unknown) => this.param(name, fallback),
 			getNodeWebhookUrl: () => webhookUrl,
 			getWorkflowStaticData: () => this.staticData,
+			...nodeHelpers,
 		} as unknown as IHookFunctions;
 	}
 }

@@ -21,6 +21,7 @@ import type { SimContext } from './context';
 import { bearerToken, constantTimeEqual, parseOAuthHeader } from './oauth-verify';
 import { toRawJson } from './raw-json';
 import { V2, v2Invalid, v2Problem, v1Error, type Reply } from './responses';
+import { writeReply } from './server';
 
 export const XAA_STREAM_PATH = '/2/activity/stream';
 
@@ -493,15 +494,9 @@ export class XaaStreamHub implements XaaStreamControl {
 	}
 }
 
+/** A refusal, written as the simulator's other routes write theirs (problems as application/problem+json, as the OpenAPI declares them). */
 function writeJson(res: ServerResponse, reply: Reply, extra: Record<string, string>): void {
-	if (res.headersSent || res.destroyed) return;
-	const text = toRawJson(reply.body ?? {});
-	res.writeHead(reply.status, {
-		...extra,
-		'content-type': 'application/json; charset=utf-8',
-		'content-length': String(Buffer.byteLength(text)),
-	});
-	res.end(text);
+	writeReply(res, reply, extra);
 }
 
 const hubs = new WeakMap<SimContext, XaaStreamHub>();

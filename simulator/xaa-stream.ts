@@ -243,7 +243,8 @@ export class XaaStreamHub implements XaaStreamControl {
 		const refuse = (reply: Reply, why: StreamConnectRecord['refused'], extra = {}) => {
 			rec.status = reply.status;
 			rec.refused = why;
-			writeJson(res, reply, extra);
+			// written as the other routes write theirs: problems as application/problem+json, as the OpenAPI declares them
+			writeReply(res, reply, extra);
 			log(reply.status, why === 'auth' ? 'none' : 'bearer');
 		};
 		this.ctx.stats.requests++;
@@ -492,11 +493,6 @@ export class XaaStreamHub implements XaaStreamControl {
 		while (i < this.retained.length && this.retained[i].at < oldest) i++;
 		if (i > 0) this.retained = this.retained.slice(i);
 	}
-}
-
-/** A refusal, written as the simulator's other routes write theirs (problems as application/problem+json, as the OpenAPI declares them). */
-function writeJson(res: ServerResponse, reply: Reply, extra: Record<string, string>): void {
-	writeReply(res, reply, extra);
 }
 
 const hubs = new WeakMap<SimContext, XaaStreamHub>();

@@ -87,7 +87,8 @@ type ActivationFunctions = IHookFunctions | ITriggerFunctions;
 
 /**
  * XAA mode (webhook trigger) and the stream trigger: the subscriptions the selected activities
- * need for the account, this node's tag (`opts.tag` overrides it), and the account's own token. OAuth 1.0a: the app credential's access token (the owner's account).
+ * need for the account, this node's tag (`opts.tag` overrides it), and the account's own token.
+ * OAuth 1.0a: the app credential's access token (the owner's account).
  * OAuth 2.0: the X Activity OAuth2 API credential; `GET /2/users/me` goes through n8n's OAuth2
  * machinery first, which refreshes an expired access token, then the fresh token and its granted
  * scopes are read back from the credential.

@@ -12,11 +12,11 @@ import * as path from 'node:path';
 import { startSimulator, type Simulator } from '../../simulator';
 import { simCredentialData } from '../simulator/helpers';
 import * as harness from '../e2e/harness';
+import { STREAM_NODE as NODE, streamWorkflow } from './e2e-workflow';
 import { until } from './helpers';
 
 jest.setTimeout(180_000);
 
-const NODE = 'X Activity Stream Trigger';
 const WF = 'xStreamE2eO2001';
 const WF_HALFWAY = 'xStreamE2eO2002';
 const ACTIVITIES = ['mention', 'dm_received', 'like_received'];
@@ -32,23 +32,14 @@ describe('X Activity Stream Trigger in a real n8n: OAuth 2.0 user context, all o
 	const o2Cred = { id: 'credStreamO2Usr1', name: 'X simulator OAuth2' };
 	const creates = (from = 0) => sim.requestLog.slice(from).filter((r) => r.method === 'POST' && r.path === '/2/activity/subscriptions');
 
-	const workflow = (id: string, nodeId: string, activities: string[]) => ({
-		id,
-		name: `X stream OAuth2 e2e ${id}`,
-		nodes: [
-			{
-				id: nodeId,
-				name: NODE,
-				type: 'n8n-nodes-x-account-activity.xActivityStreamTrigger',
-				typeVersion: 1,
-				position: [0, 0] as [number, number],
-				parameters: { xaaAuth: 'oAuth2', activities, outputMode: 'single', options: {} },
-				credentials: { xAccountActivityApi: appCred, xActivityOAuth2Api: o2Cred },
-			},
-		],
-		connections: {},
-		settings: { saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' },
-	});
+	const workflow = (id: string, nodeId: string, activities: string[]) =>
+		streamWorkflow(id, nodeId, { xaaAuth: 'oAuth2', activities }, { xAccountActivityApi: appCred, xActivityOAuth2Api: o2Cred });
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await sim?.stop();
+		if (userFolder) harness.removeUserFolder(userFolder);
+	}, 60_000);
 
 	beforeAll(async () => {
 		expect(fs.existsSync(path.join(harness.REPO_ROOT, 'dist/nodes/XActivityStreamTrigger/XActivityStreamTrigger.node.js'))).toBe(true); // npm run build first
@@ -69,12 +60,6 @@ describe('X Activity Stream Trigger in a real n8n: OAuth 2.0 user context, all o
 		await harness.importWorkflow(userFolder, workflow(WF_HALFWAY, 'c1b2c3d4-0000-4000-8000-000000000002', HALFWAY_ACTIVITIES));
 		n8n = await harness.startN8n({ userFolder });
 	}, 15 * 60 * 1000);
-
-	afterAll(async () => {
-		await n8n?.stop();
-		await sim?.stop();
-		if (userFolder) harness.removeUserFolder(userFolder);
-	}, 60_000);
 
 	it('the expired token is refreshed through n8n, every create is made with it (no webhook_id), a mention arrives, deactivation leaves nothing', async () => {
 		const before = sim.requestLog.length;

@@ -13,7 +13,7 @@ import { XApiError } from './errors';
 import type { XClient } from './x-client';
 import { xaaCreateAuth, type XaaOAuth2UserToken } from './xaa-client';
 import { canonicalXaaEventType } from './xaa-event-types';
-import type { XaaFilter } from './xaa-normalise';
+import type { XaaFilter, XaaSubscription } from './xaa-normalise';
 import type { UserToken } from './types';
 
 export interface XaaSubscriptionSpec {
@@ -136,8 +136,24 @@ export async function xaaSubscriptionsPresent(client: XClient, specs: readonly X
 }
 
 /** Deletes every subscription carrying the tag; returns how many. */
-export async function removeXaaSubscriptions(client: XClient, tag: string): Promise<number> {
-	const mine = (await client.xaa.listAll()).filter((s) => s.tag === tag).map((s) => s.id);
+/**
+ * Deletes the subscriptions tagged `tag`. A subscription that someone else still needs (X keeps
+ * one subscription per event type and filter, so another trigger may rely on this one) is handed
+ * over instead: `handOverTo` names the tag to give it, and it is re-tagged (PUT, tag only) rather
+ * than deleted. Returns how many were deleted.
+ */
+export async function removeXaaSubscriptions(
+	client: XClient,
+	tag: string,
+	handOverTo?: (subscription: XaaSubscription) => string | undefined,
+): Promise<number> {
+	const tagged = (await client.xaa.listAll()).filter((s) => s.tag === tag);
+	const mine: string[] = [];
+	for (const s of tagged) {
+		const heir = handOverTo?.(s);
+		if (heir !== undefined && heir !== tag) await client.xaa.update(s.id, { tag: heir });
+		else mine.push(s.id);
+	}
 	if (mine.length === 0) return 0;
 	const results = await client.xaa.deleteMany(mine);
 	const failed = results.filter((r) => !r.deleted && r.reason !== 'SubscriptionNotFound');

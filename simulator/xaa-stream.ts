@@ -21,6 +21,7 @@ import type { SimContext } from './context';
 import { bearerToken, constantTimeEqual, parseOAuthHeader } from './oauth-verify';
 import { toRawJson } from './raw-json';
 import { V2, v2Invalid, v2Problem, v1Error, type Reply } from './responses';
+import { writeReply } from './server';
 
 export const XAA_STREAM_PATH = '/2/activity/stream';
 
@@ -242,7 +243,8 @@ export class XaaStreamHub implements XaaStreamControl {
 		const refuse = (reply: Reply, why: StreamConnectRecord['refused'], extra = {}) => {
 			rec.status = reply.status;
 			rec.refused = why;
-			writeJson(res, reply, extra);
+			// written as the other routes write theirs: problems as application/problem+json, as the OpenAPI declares them
+			writeReply(res, reply, extra);
 			log(reply.status, why === 'auth' ? 'none' : 'bearer');
 		};
 		this.ctx.stats.requests++;
@@ -491,17 +493,6 @@ export class XaaStreamHub implements XaaStreamControl {
 		while (i < this.retained.length && this.retained[i].at < oldest) i++;
 		if (i > 0) this.retained = this.retained.slice(i);
 	}
-}
-
-function writeJson(res: ServerResponse, reply: Reply, extra: Record<string, string>): void {
-	if (res.headersSent || res.destroyed) return;
-	const text = toRawJson(reply.body ?? {});
-	res.writeHead(reply.status, {
-		...extra,
-		'content-type': 'application/json; charset=utf-8',
-		'content-length': String(Buffer.byteLength(text)),
-	});
-	res.end(text);
 }
 
 const hubs = new WeakMap<SimContext, XaaStreamHub>();

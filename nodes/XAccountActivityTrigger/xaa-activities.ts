@@ -4,7 +4,7 @@
  * subscribable XAA event (app_revoked arrives unasked; replay status has no XAA event; news
  * needs a keyword) map to nothing.
  */
-import { NodeOperationError, type ICredentialDataDecryptedObject, type IHookFunctions } from 'n8n-workflow';
+import { NodeOperationError, type ICredentialDataDecryptedObject, type IHookFunctions, type ITriggerFunctions } from 'n8n-workflow';
 import { normaliseBaseUrl } from '../../client/base-url';
 import type { XClient } from '../../client/x-client';
 import { removeRegistration, type RegistrationState } from '../../client/webhook-registration';
@@ -82,20 +82,29 @@ export interface XaaActivationPlan {
 	userId: string;
 }
 
+/** What activation asks of n8n: the webhook trigger's hooks and the stream trigger's trigger() both offer it. */
+type ActivationFunctions = IHookFunctions | ITriggerFunctions;
+
 /**
- * XAA mode: the subscriptions the selected activities need for the account, this node's tag, and
- * the account's own token. OAuth 1.0a: the app credential's access token (the owner's account).
+ * XAA mode (webhook trigger) and the stream trigger: the subscriptions the selected activities
+ * need for the account, this node's tag (`opts.tag` overrides it), and the account's own token.
+ * OAuth 1.0a: the app credential's access token (the owner's account).
  * OAuth 2.0: the X Activity OAuth2 API credential; `GET /2/users/me` goes through n8n's OAuth2
  * machinery first, which refreshes an expired access token, then the fresh token and its granted
  * scopes are read back from the credential.
  */
-export async function planXaaActivation(ctx: IHookFunctions, client: XClient, appCredentials: ICredentialDataDecryptedObject): Promise<XaaActivationPlan> {
+export async function planXaaActivation(
+	ctx: ActivationFunctions,
+	client: XClient,
+	appCredentials: ICredentialDataDecryptedObject,
+	opts: { tag?: string } = {},
+): Promise<XaaActivationPlan> {
 	if (client.flavour !== 'v2') {
 		throw new NodeOperationError(ctx.getNode(), "The X Activity API uses v2: set the X Account Activity API credential's API Version to v2");
 	}
 	const mode = ctx.getNodeParameter('xaaAuth', 'oAuth1') as XaaUserAuthMode;
 	const activities = ctx.getNodeParameter('activities', []) as string[];
-	const tag = `n8n:${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
+	const tag = opts.tag ?? `n8n:${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
 	let auth: XaaUserAuth;
 	let userId: string;
 	if (mode === 'oAuth2') {
@@ -131,23 +140,44 @@ type XaaFailureMemo = RegistrationState & { xaaFailure?: string };
 export const xaaFailureOf = (state: RegistrationState): string | undefined => (state as XaaFailureMemo).xaaFailure;
 
 /**
- * Creates the plan's subscriptions, tagged (the tag recorded first, so deactivation always finds
- * them). All or nothing: when one is refused, the ones created are deleted again (the client does
- * that) and so is the webhook this node registered, and the error names the type and X's answer.
+ * Creates the plan's subscriptions, tagged; with `webhookId` they go to that webhook (and to the
+ * stream while one is open), without it to the stream only. When one is refused, the ones created
+ * are deleted again (the client does that, and everything under the tag is removed besides) and
+ * X's answer naming the type is returned; undefined when every create was accepted.
+ */
+async function createXaaOrRollBack(client: XClient, plan: XaaActivationPlan, webhookId: string | undefined): Promise<string | undefined> {
+	const failure = await ensureXaaSubscriptions(client, plan.specs, { tag: plan.tag, webhookId, ...plan.auth }).then(
+		() => undefined,
+		(e: unknown) => (e instanceof Error ? e.message : String(e)),
+	);
+	if (failure !== undefined) await removeXaaSubscriptions(client, plan.tag).catch(() => undefined);
+	return failure;
+}
+
+/**
+ * Webhook trigger: creates the plan's subscriptions for its webhook, tagged (the tag recorded
+ * first, so deactivation always finds them). All or nothing: when one is refused, the ones
+ * created are deleted again and so is the webhook this node registered, and the error names the
+ * type and X's answer.
  */
 export async function subscribeXaaAllOrNothing(ctx: IHookFunctions, client: XClient, state: RegistrationState, plan: XaaActivationPlan): Promise<void> {
 	const memo = state as XaaFailureMemo;
 	state.xaaTag = plan.tag;
-	const failure = await ensureXaaSubscriptions(client, plan.specs, { tag: plan.tag, webhookId: state.webhookId, ...plan.auth }).then(
-		() => undefined,
-		(e: unknown) => (e instanceof Error ? e.message : String(e)),
-	);
+	const failure = await createXaaOrRollBack(client, plan, state.webhookId);
 	if (failure === undefined) {
 		delete memo.xaaFailure;
 		return;
 	}
-	await removeXaaSubscriptions(client, plan.tag).catch(() => undefined);
 	await removeRegistration(client, state, false).catch(() => undefined);
 	memo.xaaFailure = failure;
 	throw new NodeOperationError(ctx.getNode(), failure);
+}
+
+/**
+ * Stream trigger: creates the plan's subscriptions without `webhook_id` (X delivers them to the
+ * activity stream only), all or nothing as for the webhook trigger.
+ */
+export async function subscribeXaaStreamAllOrNothing(ctx: ITriggerFunctions, client: XClient, plan: XaaActivationPlan): Promise<void> {
+	const failure = await createXaaOrRollBack(client, plan, undefined);
+	if (failure !== undefined) throw new NodeOperationError(ctx.getNode(), failure);
 }

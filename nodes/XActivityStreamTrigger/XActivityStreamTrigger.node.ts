@@ -13,13 +13,18 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 import { XApiError } from '../../client/errors';
-import { ensureXaaSubscriptions, removeXaaSubscriptions } from '../../client/xaa-registration';
+import { removeXaaSubscriptions } from '../../client/xaa-registration';
 import { clientFromCredentials, CREDENTIAL_NAME, testXCredentials } from '../shared/credentials';
 import { ACTIVITIES, ACTIVITY_GROUPS } from '../XAccountActivityTrigger/activities';
 import { XAccountActivityTrigger } from '../XAccountActivityTrigger/XAccountActivityTrigger.node';
 import { settingsFromParameters } from '../XAccountActivityTrigger/delivery-handler';
-import { xaaSpecsForActivities } from '../XAccountActivityTrigger/xaa-activities';
-import { attachListener, type ListenerSpec, type StreamListener } from './stream-hub';
+import {
+	planXaaActivation,
+	subscribeXaaStreamAllOrNothing,
+	XAA_USER_CONTEXT_TYPE,
+	xaaSpecsForActivities,
+} from '../XAccountActivityTrigger/xaa-activities';
+import { attachListener, heirFor, type ListenerSpec, type StreamListener } from './stream-hub';
 import { StreamDelivery } from './stream-delivery';
 import type { StreamRequester, StreamResponse } from './stream-connection';
 
@@ -74,7 +79,10 @@ export class XActivityStreamTrigger implements INodeType {
 		},
 		inputs: [],
 		outputs: `={{$parameter["outputMode"] === "perGroup" ? ${JSON.stringify(groupOutputs)} : ["main"]}}`,
-		credentials: [{ name: CREDENTIAL_NAME, required: true, testedBy: 'xAccountActivityApiTest' }],
+		credentials: [
+			{ name: CREDENTIAL_NAME, required: true, testedBy: 'xAccountActivityApiTest' },
+			{ name: XAA_USER_CONTEXT_TYPE, required: true, displayOptions: { show: { xaaAuth: ['oAuth2'] } } },
+		],
 		properties: [
 			{
 				displayName:
@@ -83,6 +91,8 @@ export class XActivityStreamTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 			},
+			// The webhook trigger's choice of user context, shown always here (the stream is XAA only).
+			{ ...sharedProperty('xaaAuth'), displayOptions: undefined },
 			{
 				displayName: 'Activities',
 				name: 'activities',
@@ -119,33 +129,23 @@ export class XActivityStreamTrigger implements INodeType {
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const credentials = await this.getCredentials(CREDENTIAL_NAME);
-		const client = clientFromCredentials(this, credentials);
+		// XAA creates wait for the rate-limit window's reset (500 per 15 min per app), as in the webhook trigger.
+		const client = clientFromCredentials(this, credentials, { rateGate: true });
 		const node = this.getNode();
 		const manual = this.getMode() === 'manual';
 		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const activities = this.getNodeParameter('activities', []) as string[];
 		const settings = settingsFromParameters(this);
 		// Stream items are always de-duplicated: backfill after a reconnect re-sends what was seen.
 		settings.dedupe = true;
-		if (client.flavour !== 'v2') {
-			throw new NodeOperationError(node, "The X Activity API stream uses v2: set the credential's API Version to v2");
-		}
-		const token = String(credentials.accessToken ?? '');
-		const secret = String(credentials.accessTokenSecret ?? '');
-		if (!token || !secret) {
-			throw new NodeOperationError(
-				node,
-				"X Activity API subscriptions for private activity (mentions, DMs, likes…) need the account's access token and secret in the credential",
-			);
-		}
 		// A test run (editor) gets its own tag, so closing it never deletes the published workflow's subscriptions.
 		const tag = `n8n:${this.getWorkflow().id ?? ''}:${node.id}${manual ? ':test' : ''}`;
 		let specs: ListenerSpec[];
 		try {
-			const owner = await client.verifyCredentials();
-			const planned = xaaSpecsForActivities(activities, owner.userId);
-			await ensureXaaSubscriptions(client, planned, { tag, user: { token, secret } });
-			specs = planned.map((s) => ({
+			// The webhook trigger's XAA activation: the user context chosen (OAuth 1.0a or 2.0), all
+			// or nothing; without webhook_id, so X delivers to the stream only.
+			const plan = await planXaaActivation(this, client, credentials, { tag });
+			await subscribeXaaStreamAllOrNothing(this, client, plan);
+			specs = plan.specs.map((s) => ({
 				eventType: s.eventType,
 				userId: s.filter.userId,
 				keyword: s.filter.keyword,
@@ -206,8 +206,9 @@ export class XActivityStreamTrigger implements INodeType {
 			})) as StreamResponse;
 
 		const idle = Number(options.idleTimeoutSeconds ?? 45);
+		const appKey = `${client.baseUrl}|${String(credentials.consumerKey ?? '')}`;
 		const detach = attachListener(listener, {
-			appKey: `${client.baseUrl}|${String(credentials.consumerKey ?? '')}`,
+			appKey,
 			baseUrl: client.baseUrl,
 			bearer: () => client.getBearerToken(),
 			deps: {
@@ -222,7 +223,8 @@ export class XActivityStreamTrigger implements INodeType {
 			await detach();
 			if (options.keepRegistration === true && !manual) return;
 			try {
-				await removeXaaSubscriptions(client, tag);
+				// A subscription another stream trigger of this app still needs is handed over to it.
+				await removeXaaSubscriptions(client, tag, (sub) => heirFor(appKey, tag, sub));
 			} catch (err) {
 				throw toNodeError(this, err);
 			}

@@ -148,6 +148,30 @@ export function attachListener(listener: StreamListener, opts: AttachOptions): (
 	};
 }
 
+/**
+ * The tag of another trigger attached to the app's connection whose subscriptions include this
+ * one (same event type and filter), if any: X keeps one subscription per event type and filter,
+ * so a trigger that leaves hands such a subscription over instead of deleting it.
+ */
+export function heirFor(
+	appKey: string,
+	leaving: string,
+	subscription: { eventType: string; filter: { userId?: string; keyword?: string; direction?: string } },
+): string | undefined {
+	const entry = shared.get(appKey);
+	if (entry === undefined) return undefined;
+	const data = {
+		event_type: subscription.eventType,
+		filter: {
+			...(subscription.filter.userId !== undefined ? { user_id: subscription.filter.userId } : {}),
+			...(subscription.filter.keyword !== undefined ? { keyword: subscription.filter.keyword } : {}),
+			...(subscription.filter.direction !== undefined ? { direction: subscription.filter.direction } : {}),
+		},
+	};
+	for (const l of entry.listeners) if (l.tag !== leaving && belongsTo({ tag: '', specs: l.specs }, data)) return l.tag;
+	return undefined;
+}
+
 /** Open shared connections (tests): app key → listeners attached. */
 export function sharedConnections(): Map<string, number> {
 	return new Map([...shared].map(([k, v]) => [k, v.listeners.size]));

@@ -29,6 +29,8 @@ export interface Operation {
 	hasBody: boolean;
 	pattern: RegExp;
 	pointer: string;
+	/** `x-twitter-streaming: true`: a 200 body is newline-delimited JSON that never ends by itself. */
+	streaming: boolean;
 }
 
 /** One request and its answer, as seen on the wire. */
@@ -44,6 +46,8 @@ export interface Exchange {
 	status: number;
 	contentType: string;
 	responseBody: string;
+	/** The client closed the response before it ended (a stream read for a bounded time). */
+	cutByClient?: boolean;
 }
 
 /**
@@ -55,6 +59,46 @@ export const PROSE_PROBLEMS: Array<{ status: number; type: string; why: string }
 	{ status: 403, type: 'https://api.twitter.com/2/problems/unsupported-authentication', why: 'an auth scheme the operation (or event type) does not accept' },
 	{ status: 403, type: 'https://api.twitter.com/2/problems/client-forbidden', why: 'the app or user may not do this (private type for another user, missing scope)' },
 	{ status: 429, type: 'about:blank', why: 'Too Many Requests' },
+	{ status: 429, type: 'https://api.twitter.com/2/problems/streaming-connection', why: "a stream connection past the app's limit (TooManyConnections), framed as on X's other v2 streams" },
+];
+
+/**
+ * Where the stream's lines (REFERENCE.md, XAA "Stream" and "Payloads") say more than the OpenAPI's
+ * `ActivityStreamResponse`; the prose is X's newer word, so it wins where they differ:
+ * - the envelope is `{"data":{event_uuid, event_type, filter, tag?, payload, includes?}}` and/or
+ *   `errors[]` ("the same envelope plus optional errors[]"): a line carries one of them, and
+ *   `data` carries the four members the prose lists;
+ * - `event_uuid` is "an opaque string (examples include negative numbers)", where the OpenAPI's
+ *   ActivityEventId says `^[0-9]{1,19}$`;
+ * - the payload schema follows `event_type` (the OpenAPI's discriminator `../event_type`, which
+ *   no JSON-Schema validator can follow: applied here by hand from its mapping); types the
+ *   mapping leaves out (DMs "keep the AAA-style direct_message_events", chat, mute, block,
+ *   spaces, broadcast…) have only "a JSON object" to hold to;
+ * - `errors[]` items are framed "as in X's other v2 streams": their operational disconnect is
+ *   a problem the Problem union omits.
+ */
+export const PROSE_STREAM_ENVELOPE: Obj = {
+	type: 'object',
+	anyOf: [{ required: ['data'] }, { required: ['errors'] }],
+	properties: {
+		data: { type: 'object', required: ['event_uuid', 'event_type', 'filter', 'payload'], properties: { payload: { type: 'object' } } },
+	},
+};
+export const PROSE_EVENT_UUID = /^-?[0-9]{1,19}$/;
+export const PROSE_STREAM_PROBLEMS: Array<{ type: string; why: string }> = [
+	{ type: 'https://api.twitter.com/2/problems/operational-disconnect', why: "X's operational disconnect on its v2 streams" },
+];
+
+/**
+ * Where X's own sample events (test/fixtures/events/xaa, from the docs' pages) depart from the
+ * OpenAPI's schemas; the docs' samples are what X sends, so the simulator follows them and these
+ * departures are not mismatches. Each one must be shown by a sample (the tests check that).
+ */
+export const SAMPLE_DEPARTURES: Array<{ problem: RegExp; why: string }> = [
+	{ problem: /\/data\/includes\/users\/\d+\/public_metrics must have required property 'post_count'/, why: "users' public_metrics carry tweet_count (the OpenAPI's UserPublicMetrics requires post_count)" },
+	{ problem: /payload \(post\.[a-z.]+\)\/public_metrics must have required property 'repost_count'/, why: "posts' public_metrics carry retweet_count (the OpenAPI's Post requires repost_count)" },
+	{ problem: /payload \(like\.create\)\/timestamp_ms must be integer/, why: 'like.create timestamp_ms is a string (the OpenAPI says int32, which cannot hold a time in ms)' },
+	{ problem: /payload \(news\.new\) must NOT have additional properties/, why: 'news.new stories carry contexts, id, updated_at, disclaimer, cluster_posts_results (the OpenAPI allows four fields only)' },
 ];
 
 const PROSE_PROBLEM_SCHEMA: Obj = {
@@ -101,6 +145,7 @@ export class OpenApiContract {
 					hasBody: op.requestBody !== undefined,
 					pattern: new RegExp('^' + p.replace(/\{[^}]+\}/g, '[^/]+') + '$'),
 					pointer: uriPointer(['paths', p, method]),
+					streaming: op['x-twitter-streaming'] === true,
 				});
 			}
 		}
@@ -146,7 +191,7 @@ export class OpenApiContract {
 	}
 
 	/** Every way the exchange departs from the document; empty when it conforms. */
-	validate(x: Exchange): string[] {
+	validate(x: Exchange, opts: { sampleDepartures?: boolean } = {}): string[] {
 		const op = this.operationFor(x.method, x.path);
 		if (!op) return [`${x.method} ${x.path}: no such operation in X's OpenAPI`];
 		const where = `${op.operationId} (${x.method} ${op.path})`;
@@ -199,6 +244,7 @@ export class OpenApiContract {
 			out.push(`${where}: response ${x.status} has content-type ${mediaType || '(none)'}; documented: ${Object.keys(content).join(', ')}`);
 			return out;
 		}
+		if (op.streaming && x.status === 200) return [...out, ...this.validateStreamBody(op, x, where, mediaType, opts.sampleDepartures !== false)];
 		let body: unknown;
 		try {
 			body = JSON.parse(x.responseBody);
@@ -221,6 +267,52 @@ export class OpenApiContract {
 				`${where} response ${x.status}`,
 			),
 		);
+		return out;
+	}
+	/**
+	 * A streamed 200 body: newline-delimited JSON, blank lines (keep-alives) between. Every
+	 * complete line is held to the 200 schema, with PROSE_STREAM_* where X's prose says more; a
+	 * last line without its newline is only allowed when the client cut the stream there.
+	 */
+	private validateStreamBody(op: Operation, x: Exchange, where: string, mediaType: string, allowDepartures: boolean): string[] {
+		const out: string[] = [];
+		const pointer = `${op.pointer}/responses/200/content/${encodeURIComponent(escapePointer(mediaType))}/schema`;
+		const payload = (((this.doc.components as Obj).schemas as Obj).ActivityStreamingResponsePayload as { discriminator: { mapping: Record<string, string> } }).discriminator.mapping;
+		const parts = x.responseBody.split('\n');
+		const departure = (p: string) => allowDepartures && SAMPLE_DEPARTURES.some((d) => d.problem.test(p));
+		const tail = parts.pop() ?? '';
+		if (tail.trim() !== '' && !x.cutByClient) out.push(`${where}: the stream ended in the middle of a line`);
+		parts.forEach((raw, i) => {
+			const text = raw.replace(/\r$/, '');
+			if (text.trim() === '') {
+				if (text !== '') out.push(`${where} line ${i + 1}: a keep-alive is an empty line, got ${JSON.stringify(raw)}`);
+				return;
+			}
+			const what = `${where} line ${i + 1}`;
+			let line: unknown;
+			try {
+				line = JSON.parse(text);
+			} catch {
+				out.push(`${what}: not JSON`);
+				return;
+			}
+			const env = line as { data?: { event_type?: unknown; event_uuid?: unknown; payload?: unknown }; errors?: Array<{ type?: unknown }> };
+			const proseProblem = (j: number) => PROSE_STREAM_PROBLEMS.some((p) => p.type === env.errors?.[j]?.type);
+			const found = this.check(pointer, line, what).filter((e) => {
+				const at = e.slice(what.length).trim();
+				if (at.startsWith('/data/payload')) return false; // checked by event_type below
+				if (at.startsWith('/data/event_uuid') && typeof env.data?.event_uuid === 'string' && PROSE_EVENT_UUID.test(env.data.event_uuid)) return false;
+				const m = /^\/errors\/(\d+)/.exec(at);
+				if (m && proseProblem(Number(m[1]))) return false;
+				return true;
+			});
+			out.push(...found.filter((p) => !departure(p)), ...this.checkSchema(PROSE_STREAM_ENVELOPE, line, what));
+			const mapped = typeof env.data?.event_type === 'string' ? payload[env.data.event_type] : undefined;
+			if (mapped) out.push(...this.check(mapped, env.data?.payload, `${what} payload (${String(env.data?.event_type)})`).filter((p) => !departure(p)));
+			(env.errors ?? []).forEach((_, j) => {
+				if (proseProblem(j)) out.push(...this.checkSchema(PROSE_PROBLEM_SCHEMA, env.errors?.[j], `${what} errors/${j}`));
+			});
+		});
 		return out;
 	}
 }

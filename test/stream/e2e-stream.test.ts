@@ -25,6 +25,7 @@ import {
 	waitForExecutions,
 	type RunningN8n,
 } from '../e2e/harness';
+import { streamWorkflow } from './e2e-workflow';
 import { openStream, until, type RawStream } from './helpers';
 
 jest.setTimeout(180_000);
@@ -35,23 +36,7 @@ const WF_B = 'xStreamE2eB0001';
 const TIMEOUT = 15 * 60 * 1000;
 
 function workflow(id: string, nodeId: string, activities: string[], credential: { id: string; name: string }, options: Record<string, unknown> = {}) {
-	return {
-		id,
-		name: `X stream e2e ${id}`,
-		nodes: [
-			{
-				id: nodeId,
-				name: NODE,
-				type: 'n8n-nodes-x-account-activity.xActivityStreamTrigger',
-				typeVersion: 1,
-				position: [0, 0] as [number, number],
-				parameters: { activities, outputMode: 'single', options },
-				credentials: { xAccountActivityApi: credential },
-			},
-		],
-		connections: {},
-		settings: { saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all', saveManualExecutions: true },
-	};
+	return streamWorkflow(id, nodeId, { activities, options }, { xAccountActivityApi: credential });
 }
 
 describe('X Activity Stream Trigger in a real n8n', () => {

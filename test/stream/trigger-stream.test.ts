@@ -75,6 +75,25 @@ describe('X Activity Stream Trigger (in-process, simulator)', () => {
 		expect(sim.xaaSubscriptions()).toHaveLength(2);
 	});
 
+	it('a subscription two triggers share (X keeps one per type and filter) is handed over, not deleted, when the first closes', async () => {
+		const a = await start({ ...PARAMS, activities: ['mention'] }, { workflowId: 'wf-a' });
+		const b = await start({ ...PARAMS, activities: ['mention', 'dm_received'] }, { workflowId: 'wf-b' });
+		const mentionSub = () => sim.xaaSubscriptions().filter((s) => s.event_type === 'post.mention.create');
+		expect(mentionSub()).toHaveLength(1); // X refuses a second one: b adopted a's
+		expect(mentionSub()[0].tag).toBe('n8n:wf-a:node-1');
+		await a.close();
+		running.splice(running.indexOf(a), 1);
+		// b still needs it: now tagged b's, not deleted
+		expect(mentionSub().map((s) => s.tag)).toEqual(['n8n:wf-b:node-1']);
+		await sim.stream.waitForConnections(1);
+		await sim.emitXaa('post.mention.create', { userId: sim.app.ownerUserId });
+		await until(() => b.emitted.length === 1, 5000, 'the mention still reaches b');
+		expect(b.emitted[0].items[0].activity).toBe('mention');
+		await b.close();
+		running.splice(running.indexOf(b), 1);
+		expect(sim.xaaSubscriptions()).toEqual([]); // the last one out deletes everything
+	});
+
 	it('two stream triggers of one app share one connection, each getting only its own envelopes', async () => {
 		const a = await start({ ...PARAMS, activities: ['mention'] }, { workflowId: 'wf-a' });
 		const b = await start({ ...PARAMS, activities: ['dm_received'] }, { workflowId: 'wf-b' });

@@ -3,7 +3,8 @@
  * chromium driven by playwright-core): the action node's Webhook field is a resource locator
  * whose "From List" shows the app's webhooks as the simulator holds them, and the trigger added
  * to a new workflow starts with no activity picked, which means all of them ("All activity").
- * Screenshots go to docs/ (the README shows them; each run rewrites them).
+ * Screenshots go to .test-output/playground/; with X_AAA_UPDATE_DOCS=1 they replace the ones in
+ * docs/ that the README shows (so a test run leaves the tracked files alone).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -21,7 +22,7 @@ import {
 	type Playground,
 } from './helpers';
 
-const DOCS = path.join(REPO_ROOT, 'docs');
+const DOCS = process.env.X_AAA_UPDATE_DOCS === '1' ? path.join(REPO_ROOT, 'docs') : OUTPUT_DIR;
 const LOCATOR_PNG = path.join(DOCS, 'action-webhook-from-list.png');
 const TRIGGER_PNG = path.join(DOCS, 'trigger-defaults.png');
 const TRIGGER_CANVAS_PNG = path.join(DOCS, 'trigger-all-activity.png');

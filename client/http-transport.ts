@@ -13,8 +13,10 @@ import { oauth1Header, percentEncode } from './oauth1';
 import type OAuth from 'oauth-1.0a';
 import { parseRateLimit, type RateGate } from './rate-limits';
 import type { RateLimitInfo, UserToken } from './types';
+import type { HttpHeaders, HttpMethod, HttpRequester } from './wire';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+// Re-exported: the transport's callers take the wire's types from here.
+export type { HttpHeaders, HttpMethod, HttpRequester, WireRequest, WireResponse } from './wire';
 
 export type AuthSpec =
 	| { kind: 'oauth1'; token: UserToken }
@@ -40,9 +42,6 @@ export interface RequestSpec {
 	idempotent: boolean;
 }
 
-/** Response headers, names in lower case. */
-export type HttpHeaders = Record<string, string | string[] | undefined>;
-
 export interface XResponse {
 	status: number;
 	body: unknown;
@@ -50,29 +49,6 @@ export interface XResponse {
 	headers: HttpHeaders;
 }
 
-/** One HTTP exchange as the transport hands it to the wire. */
-export interface WireRequest {
-	method: HttpMethod;
-	url: string;
-	headers: Record<string, string>;
-	body?: string;
-	/** Give up (and reject with code ETIMEDOUT) after this long. */
-	timeoutMs: number;
-}
-
-export interface WireResponse {
-	status: number;
-	headers: HttpHeaders;
-	/** The body as text, undecoded (64-bit ids survive only if nobody parses it as JS numbers). */
-	body: string;
-}
-
-/**
- * Sends one request and resolves with whatever status came back (4xx/5xx included). Rejects
- * only when no answer arrived, with an error whose `code` names the cause (ECONNREFUSED,
- * ETIMEDOUT, ENOTFOUND, ...).
- */
-export type HttpRequester = (req: WireRequest) => Promise<WireResponse>;
 
 export interface RetryPolicy {
 	/** Retries after the first attempt. */

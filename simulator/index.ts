@@ -25,7 +25,8 @@ import { RateLimiter } from './rate-limits';
 import { isoV2 } from './responses';
 import { enterpriseRoutes, premiumRoutes } from './routes-v1';
 import { oauth2Routes } from './routes-oauth2';
-import { oauth2UserRoutes, type IssuedOAuth2Token } from './oauth2-user';
+import { type IssuedOAuth2Token } from './oauth2-tokens';
+import { oauth2UserRoutes } from './oauth2-user';
 import { accountRoutes } from './routes-account';
 import { v2Routes } from './routes-v2';
 import { createRequestHandler } from './server';
@@ -52,8 +53,8 @@ export type { XaaEmitOptions, XaaEmitResult } from './xaa-emit';
 export { XaaEventBuilder, type XaaBuildOptions, type XaaEventParts } from './xaa-events';
 export type { XaaSimulatorConfig, XaaSimulatorOptions, XaaStreamListener, XaaTier } from './xaa-state';
 export { XAA_TIER_CAPS } from './xaa-state';
-export type { IssuedOAuth2Token } from './oauth2-user';
-export { OAUTH2_ACCESS_TOKEN_SECONDS } from './oauth2-user';
+export type { IssuedOAuth2Token } from './oauth2-tokens';
+export { OAUTH2_ACCESS_TOKEN_SECONDS } from './oauth2-tokens';
 export type { XaaStreamControl, XaaStreamOptions, StreamConnectRecord } from './xaa-stream';
 
 /** startSimulator's options: SimulatorConfig plus the X Activity API's (`xaa`). */

@@ -6,7 +6,7 @@ import type { ApiFlavour } from '../client/types';
 import type { SimUser, SimUserInput } from './config';
 import { normaliseUser } from './config';
 import { XaaStore } from './xaa-state';
-import { OAuth2UserTokens } from './oauth2-user';
+import { OAuth2UserTokens } from './oauth2-tokens';
 
 export interface WebhookRecord {
 	id: string;

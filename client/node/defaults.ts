@@ -4,7 +4,7 @@
  * module with nodes/shared/n8n-defaults.ts (scripts/build-node-package.js), so no Node HTTP or
  * global timer reaches the node package; the nodes inject n8n's helpers anyway.
  */
-import type { HttpRequester } from '../http-transport';
+import type { HttpRequester } from '../wire';
 import { nodeHttpRequest } from './http-requester';
 
 export const defaultHttpRequest: HttpRequester = nodeHttpRequest;

@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { HttpRequester, WireResponse } from '../http-transport';
+import type { HttpRequester, WireResponse } from '../wire';
 
 const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
 

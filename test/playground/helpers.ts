@@ -139,7 +139,7 @@ export interface Editor {
 export async function openEditor(ready: Ready): Promise<Editor> {
 	if (!fs.existsSync(CHROMIUM)) {
 		throw new Error(
-			`Chromium is not installed (${CHROMIUM} missing). This test drives a real browser: install Debian's chromium with \`apt-get update && apt-get install -y chromium\` (as root; CI does this in .ci/run), or set X_AAA_CHROMIUM to a Chromium binary. \`npx playwright install\` does not work here (no downloads).`,
+			`Chromium is not installed (${CHROMIUM} missing). This test drives a real browser: install Debian's chromium with \`apt-get update && apt-get install -y chromium\` (as root; \`npm test\` does this before the tests start), or set X_AAA_CHROMIUM to a Chromium binary. \`npx playwright install\` does not work here (no downloads).`,
 		);
 	}
 	fs.mkdirSync(OUTPUT_DIR, { recursive: true });

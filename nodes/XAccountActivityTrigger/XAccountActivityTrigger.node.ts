@@ -12,7 +12,7 @@ import {
 } from 'n8n-workflow';
 import { XApiError } from '../../client/errors';
 import { clientFromCredentials, CREDENTIAL_NAME, testXCredentials } from '../shared/credentials';
-import { ACTIVITIES, ACTIVITY_GROUPS } from './activities';
+import { ACTIVITIES, ACTIVITY_GROUPS, ACTIVITY_OUTPUTS_EXPRESSION } from './activities';
 import { explainWebhookRejection } from './registration-diagnosis';
 import { receiveWebhook, releaseNodeState } from './webhook-receiver';
 import { n8nHttpRequester } from '../shared/n8n-transport';
@@ -20,7 +20,6 @@ import { ensureRegistration, registrationExists, removeRegistration, type Regist
 import { removeXaaSubscriptions, xaaSubscriptionsPresent } from '../../client/xaa-registration';
 import { planXaaActivation, subscribeXaaAllOrNothing, XAA_USER_CONTEXT_TYPE, xaaFailureOf, xaaSubscriptionCount } from './xaa-activities';
 
-const groupOutputs = ACTIVITY_GROUPS.map((g) => ({ type: 'main', displayName: g.name }));
 
 /** The Activities multi-select for one API: only what it delivers; empty (the default) means all. */
 function activitiesProperty(source: 'aaa' | 'xaa'): INodeProperties {
@@ -55,7 +54,7 @@ export class XAccountActivityTrigger implements INodeType {
 			'Starts the workflow when X (Twitter) reports activity on subscribed accounts: mentions, replies, DMs, likes, follows, blocks, mutes and more (Account Activity API)',
 		defaults: { name: 'X Account Activity Trigger' },
 		inputs: [],
-		outputs: `={{$parameter["outputMode"] === "perGroup" ? ${JSON.stringify(groupOutputs)} : ["main"]}}`,
+		outputs: ACTIVITY_OUTPUTS_EXPRESSION,
 		credentials: [
 			{ name: 'xAccountActivityApi', required: true, testedBy: 'xAccountActivityApiTest' },
 			{ name: XAA_USER_CONTEXT_TYPE, required: true, displayOptions: { show: { source: ['xaa'], xaaAuth: ['oAuth2'] } } },

@@ -364,3 +364,8 @@ export function activityInfo(activity: Activity): ActivityInfo {
 export function groupIndex(activity: string): number {
 	return GROUP_INDEX.get(activity) ?? OTHER_GROUP_INDEX;
 }
+
+/** A trigger's outputs: one, or one per activity group when Output is "One Output per Group". */
+export const ACTIVITY_OUTPUTS_EXPRESSION: `={{${string}}}` = `={{$parameter["outputMode"] === "perGroup" ? ${JSON.stringify(
+	ACTIVITY_GROUPS.map((g) => ({ type: 'main', displayName: g.name })),
+)} : ["main"]}}`;

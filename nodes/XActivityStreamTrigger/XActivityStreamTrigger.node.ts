@@ -15,7 +15,7 @@ import {
 import { XApiError } from '../../client/errors';
 import { removeXaaSubscriptions } from '../../client/xaa-registration';
 import { clientFromCredentials, CREDENTIAL_NAME, testXCredentials } from '../shared/credentials';
-import { ACTIVITIES, ACTIVITY_GROUPS } from '../XAccountActivityTrigger/activities';
+import { ACTIVITIES, ACTIVITY_OUTPUTS_EXPRESSION } from '../XAccountActivityTrigger/activities';
 import { XAccountActivityTrigger } from '../XAccountActivityTrigger/XAccountActivityTrigger.node';
 import { settingsFromParameters } from '../XAccountActivityTrigger/delivery-handler';
 import {
@@ -28,7 +28,6 @@ import { attachListener, heirFor, type ListenerSpec, type StreamListener } from 
 import { StreamDelivery } from './stream-delivery';
 import type { StreamRequester, StreamResponse } from './stream-connection';
 
-const groupOutputs = ACTIVITY_GROUPS.map((g) => ({ type: 'main', displayName: g.name }));
 
 /** The webhook trigger's parameters this node shares, taken from its description (same names, same meaning). */
 const webhookTrigger = new XAccountActivityTrigger().description.properties;
@@ -78,7 +77,7 @@ export class XActivityStreamTrigger implements INodeType {
 				'Once you have finished building your workflow, publish it to keep listening to the stream.',
 		},
 		inputs: [],
-		outputs: `={{$parameter["outputMode"] === "perGroup" ? ${JSON.stringify(groupOutputs)} : ["main"]}}`,
+		outputs: ACTIVITY_OUTPUTS_EXPRESSION,
 		credentials: [
 			{ name: CREDENTIAL_NAME, required: true, testedBy: 'xAccountActivityApiTest' },
 			{ name: XAA_USER_CONTEXT_TYPE, required: true, displayOptions: { show: { xaaAuth: ['oAuth2'] } } },

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { startSimulator, type Simulator } from '../../simulator';
-import { request, simCredentialData } from '../simulator/helpers';
+import { expiredOAuth2CredentialData, request, simCredentialData } from '../simulator/helpers';
 import * as harness from './harness';
 import type { RunningN8n } from './harness';
 
@@ -61,19 +61,9 @@ describe('action node, XAA Create with the OAuth 2.0 credential, in a real n8n',
 				data: simCredentialData(sim, 'v2'),
 			});
 			// X issued this token earlier; it has expired since (the simulator answers 401 to it).
-			seeded = sim.issueOAuth2Token(sim.app.ownerUserId);
-			sim.expireOAuth2Token(seeded.access_token);
-			await harness.importCredential(userFolder, {
-				...OAUTH2,
-				type: 'xActivityOAuth2Api',
-				data: {
-					baseUrl: sim.baseUrl,
-					clientId: sim.app.oauth2ClientId,
-					clientSecret: sim.app.oauth2ClientSecret,
-					scope: seeded.scope,
-					oauthTokenData: { ...seeded },
-				},
-			});
+			const o2 = expiredOAuth2CredentialData(sim);
+			seeded = o2.seeded;
+			await harness.importCredential(userFolder, { ...OAUTH2, type: 'xActivityOAuth2Api', data: o2.data });
 			await harness.importWorkflow(userFolder, {
 				id: WORKFLOW_ID,
 				name: 'XAA subscription with OAuth 2.0',

@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { simCredentialData } from '../simulator/helpers';
+import { expiredOAuth2CredentialData, simCredentialData } from '../simulator/helpers';
 import { startSimulator, type Simulator } from '../../simulator';
 import { xaaSubscriptionCount } from '../../nodes/XAccountActivityTrigger/xaa-activities';
 import * as harness from './harness';
@@ -29,7 +29,6 @@ describe('XAA activation in a real n8n: OAuth 1.0a, OAuth 2.0 with refresh, all 
 	let n8n: RunningN8n | undefined;
 	const appCred = { id: 'credXaaApp000001', name: 'X simulator (v2)' };
 	const o2Cred = { id: 'credXaaOauth2001', name: 'X simulator OAuth2' };
-	let seeded: { access_token: string; refresh_token?: string; scope: string };
 
 	const workflow = (id: string, nodeId: string, webhookId: string, parameters: Record<string, unknown>, oauth2 = false) => ({
 		id,
@@ -59,19 +58,7 @@ describe('XAA activation in a real n8n: OAuth 1.0a, OAuth 2.0 with refresh, all 
 		userFolder = await harness.prepareUserFolder();
 		await harness.importCredential(userFolder, { ...appCred, type: 'xAccountActivityApi', data: simCredentialData(sim, 'v2') });
 		// X issued this token earlier; it has expired since (the simulator answers 401 to it).
-		seeded = sim.issueOAuth2Token(sim.app.ownerUserId);
-		sim.expireOAuth2Token(seeded.access_token);
-		await harness.importCredential(userFolder, {
-			...o2Cred,
-			type: 'xActivityOAuth2Api',
-			data: {
-				baseUrl: sim.baseUrl,
-				clientId: sim.app.oauth2ClientId,
-				clientSecret: sim.app.oauth2ClientSecret,
-				scope: seeded.scope,
-				oauthTokenData: { ...seeded },
-			},
-		});
+		await harness.importCredential(userFolder, { ...o2Cred, type: 'xActivityOAuth2Api', data: expiredOAuth2CredentialData(sim).data });
 		await harness.importWorkflow(userFolder, workflow('xXaaE2eOauth1', 'b1b2c3d4-0000-4000-8000-000000000001', 'x-xaa-oauth1', {}));
 		await harness.importWorkflow(userFolder, workflow('xXaaE2eOauth2', 'b1b2c3d4-0000-4000-8000-000000000002', 'x-xaa-oauth2', { xaaAuth: 'oAuth2' }, true));
 		await harness.importWorkflow(userFolder, workflow('xXaaE2eHalfway', 'b1b2c3d4-0000-4000-8000-000000000003', 'x-xaa-halfway', {}));

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import OAuth from 'oauth-1.0a';
 
 import { crcResponse } from '../../client/webhook-signature';
-import type { Simulator } from '../../simulator';
+import type { IssuedOAuth2Token, Simulator } from '../../simulator';
 import type { ApiFlavour, XAppCredentials } from '../../client/types';
 
 export interface RawResponse {
@@ -231,6 +231,28 @@ export function simAppCredentials(
 }
 
 /** The same keys as the data of an n8n `xAccountActivityApi` credential (bearer left empty: fetched). */
+/**
+ * An X Activity OAuth2 API credential's data holding a token X issued earlier and that has expired
+ * since (the simulator answers 401 to it), so n8n's OAuth2 machinery must refresh it; and that token.
+ */
+export function expiredOAuth2CredentialData(sim: Simulator): {
+	seeded: IssuedOAuth2Token;
+	data: Record<string, unknown>;
+} {
+	const seeded = sim.issueOAuth2Token(sim.app.ownerUserId);
+	sim.expireOAuth2Token(seeded.access_token);
+	return {
+		seeded,
+		data: {
+			baseUrl: sim.baseUrl,
+			clientId: sim.app.oauth2ClientId,
+			clientSecret: sim.app.oauth2ClientSecret,
+			scope: seeded.scope,
+			oauthTokenData: { ...seeded },
+		},
+	};
+}
+
 export function simCredentialData(sim: Simulator, flavour: ApiFlavour): Record<string, string> {
 	return {
 		apiVersion: flavour,

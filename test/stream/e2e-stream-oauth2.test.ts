@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { startSimulator, type Simulator } from '../../simulator';
-import { simCredentialData } from '../simulator/helpers';
+import { expiredOAuth2CredentialData, simCredentialData } from '../simulator/helpers';
 import * as harness from '../e2e/harness';
 import { STREAM_NODE as NODE, streamWorkflow } from './e2e-workflow';
 import { until } from './helpers';
@@ -49,13 +49,7 @@ describe('X Activity Stream Trigger in a real n8n: OAuth 2.0 user context, all o
 		userFolder = await harness.prepareUserFolder();
 		await harness.importCredential(userFolder, { ...appCred, type: 'xAccountActivityApi', data: simCredentialData(sim, 'v2') });
 		// X issued this token earlier; it has expired since (the simulator answers 401 to it).
-		const seeded = sim.issueOAuth2Token(sim.app.ownerUserId);
-		sim.expireOAuth2Token(seeded.access_token);
-		await harness.importCredential(userFolder, {
-			...o2Cred,
-			type: 'xActivityOAuth2Api',
-			data: { baseUrl: sim.baseUrl, clientId: sim.app.oauth2ClientId, clientSecret: sim.app.oauth2ClientSecret, scope: seeded.scope, oauthTokenData: { ...seeded } },
-		});
+		await harness.importCredential(userFolder, { ...o2Cred, type: 'xActivityOAuth2Api', data: expiredOAuth2CredentialData(sim).data });
 		await harness.importWorkflow(userFolder, workflow(WF, 'c1b2c3d4-0000-4000-8000-000000000001', ACTIVITIES));
 		await harness.importWorkflow(userFolder, workflow(WF_HALFWAY, 'c1b2c3d4-0000-4000-8000-000000000002', HALFWAY_ACTIVITIES));
 		n8n = await harness.startN8n({ userFolder });
